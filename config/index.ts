@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { envSchema } from './schema';
+
+export type TelephonyProviderName = 'simulated' | 'twilio';
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  /** undefined = embedded PGlite in `embeddedDataDir`. */
+  databaseUrl?: string;
+  embeddedDataDir: string;
+  /** undefined = in-process number pool (single instance only). */
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  telephony: { provider: TelephonyProviderName; accountSid?: string; authToken: string };
+  adminApiKey: string;
+  /** Where a generated admin key was saved (embedded mode only), so the README can point at it. */
+  adminApiKeyFile?: string;
+  logLevel: string;
+  seedDemo: boolean;
+  defaults: { leaseSeconds: number; graceSeconds: number; heartbeatSeconds: number };
+  leaseFlushIntervalMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Signing secret for the simulated carrier when no Twilio token is configured (offline demo only). */
+export const SIMULATED_AUTH_TOKEN = 'simulated-carrier-auth-token';
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
+}
+
+/** Parses and validates the environment once. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`);
+  const e = parsed.data;
+
+  const provider = e.TELEPHONY_PROVIDER ?? (e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN ? 'twilio' : 'simulated');
+  if (provider === 'twilio' && (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN)) {
+    throw new ConfigError('Invalid configuration: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required when TELEPHONY_PROVIDER=twilio');
+  }
+  const embedded = !e.DATABASE_URL;
+  const dataDir = path.resolve(e.EMBEDDED_DATA_DIR);
+
+  let adminApiKey = e.ADMIN_API_KEY;
+  let adminApiKeyFile: string | undefined;
+  if (!adminApiKey) {
+    if (!embedded || e.NODE_ENV === 'production') {
+      throw new ConfigError('Invalid configuration: ADMIN_API_KEY is required with DATABASE_URL or NODE_ENV=production');
+    }
+    adminApiKeyFile = path.join(dataDir, 'admin-api-key');
+    adminApiKey = readOrCreateKeyFile(adminApiKeyFile);
+  }
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    embeddedDataDir: dataDir,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    telephony: { provider, accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN ?? SIMULATED_AUTH_TOKEN },
+    adminApiKey,
+    adminApiKeyFile,
+    logLevel: e.LOG_LEVEL,
+    seedDemo: e.SEED_DEMO ?? embedded,
+    defaults: { leaseSeconds: e.DEFAULT_LEASE_SECONDS, graceSeconds: e.DEFAULT_GRACE_SECONDS, heartbeatSeconds: e.HEARTBEAT_SECONDS },
+    leaseFlushIntervalMs: e.LEASE_FLUSH_INTERVAL_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** A fresh clone has no key: make one, keep it readable only by the owner, reuse it on later starts. */
+function readOrCreateKeyFile(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const key = `ctk_admin_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,37 @@
+import express from 'express';
+import type { Container } from './container';
+import { requestId } from './shared/http/request-id';
+import { accessLog } from './shared/http/access-log';
+import { adminAuth, hashApiKey } from './shared/http/admin-auth';
+import { errorHandler, notFoundHandler } from './shared/http/error-handler';
+import { healthRoutes } from './health/health-routes';
+import { clientRoutes } from './clients/client-routes';
+import { siteRoutes } from './sites/site-routes';
+import { poolRoutes } from './pool/pool-routes';
+import { callRoutes } from './calls/call-routes';
+import { trackingRoutes } from './tracking/tracking-routes';
+import { voiceWebhookRoutes } from './telephony/voice-webhook-routes';
+
+/** The HTTP surface: public tracking API, carrier webhooks, authenticated admin API. */
+export function createApp(c: Container): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind a load balancer or TLS proxy the client address comes from X-Forwarded-For.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(requestId, accessLog);
+
+  app.use(healthRoutes([{ name: 'database', check: () => c.db.ping() }, { name: 'pool', check: () => c.poolStore.ping() }], { mode: c.mode }));
+  app.use(trackingRoutes(c.services.visits, c.clock));
+  app.use(voiceWebhookRoutes(c.services.calls, c.clock, { authToken: c.config.telephony.authToken, publicBaseUrl: c.config.publicBaseUrl }));
+
+  // Everything under /v1 is the authenticated admin API; its routers declare their full paths.
+  app.use('/v1', adminAuth(hashApiKey(c.config.adminApiKey)), express.json({ limit: '64kb' }));
+  app.use(clientRoutes(c.stores.clients));
+  app.use(siteRoutes(c.services.sites, c.config.publicBaseUrl));
+  app.use(poolRoutes(c.services.pools, c.clock));
+  app.use(callRoutes(c.stores.calls));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,80 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { parseInput } from '../shared/http/validate';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import type { CallRecord, CallStore } from './call-store';
+
+const listQuery = z.strictObject({
+  siteId: z.uuid().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export function callView(c: CallRecord) {
+  return {
+    id: c.id,
+    callSid: c.callSid,
+    siteId: c.siteId,
+    poolId: c.poolId,
+    from: c.from,
+    to: c.to,
+    direction: c.direction,
+    status: c.status,
+    durationSeconds: c.durationSeconds,
+    dialStatus: c.dialStatus,
+    talkSeconds: c.talkSeconds,
+    startedAt: c.startedAt.toISOString(),
+    answeredAt: c.answeredAt?.toISOString() ?? null,
+    endedAt: c.endedAt?.toISOString() ?? null,
+    forwardedTo: c.forwardedTo,
+    visitId: c.visitId,
+    attribution: c.attribution,
+    attributionCandidates: c.attributionCandidates.map((a) => ({ visitId: a.visitId, endedAt: a.endedAt === null ? null : new Date(a.endedAt).toISOString() })),
+    needsReattribution: c.needsReattribution,
+    source: c.visit?.source ?? null,
+    medium: c.visit?.medium ?? null,
+    campaign: c.visit?.campaign ?? null,
+    term: c.visit?.term ?? null,
+    content: c.visit?.content ?? null,
+    referrer: c.visit?.referrer ?? null,
+    landingPage: c.visit?.landingPage ?? null,
+    gclid: c.visit?.gclid ?? null,
+  };
+}
+
+/** Cursor = the last row's position, opaque to clients. */
+const encodeCursor = (c: CallRecord) => Buffer.from(JSON.stringify([c.startedAt.toISOString(), c.id])).toString('base64url');
+
+function decodeCursor(cursor: string): { startedAt: Date; id: string } {
+  try {
+    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const parsed = z.tuple([z.iso.datetime(), z.uuid()]).parse([startedAt, id]);
+    return { startedAt: new Date(parsed[0]), id: parsed[1] };
+  } catch {
+    throw new ValidationError('Invalid cursor: pass the nextCursor of a previous page unchanged.');
+  }
+}
+
+export function callRoutes(calls: CallStore): Router {
+  const router = Router();
+  router.get('/v1/calls', async (req, res) => {
+    const q = parseInput(listQuery, req.query, 'query');
+    const rows = await calls.list({
+      siteId: q.siteId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    res.json({ data: page.map(callView), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null });
+  });
+  router.get('/v1/calls/:callId', async (req, res) => {
+    const call = await calls.findById(parseInput(z.uuid(), req.params.callId, 'call id'));
+    if (!call) throw new NotFoundError('No call with this id.');
+    res.json(callView(call));
+  });
+  return router;
+}

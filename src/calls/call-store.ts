@@ -1,0 +1,256 @@
+import type { Database } from '../db/database';
+import type { AttributionCandidate, AttributionMethod } from './domain/attribution';
+import type { CallStatus } from './domain/call-status';
+import { statusRank } from './domain/call-status';
+
+export interface InboundCall {
+  callSid: string;
+  siteId: string | null;
+  poolId: string | null;
+  numberId: string | null;
+  from: string | null;
+  to: string;
+  direction: string | null;
+  status: CallStatus;
+  startedAt: Date;
+  forwardedTo: string | null;
+  visitId: string | null;
+  attribution: AttributionMethod;
+  candidates: AttributionCandidate[];
+  leaseToken: number | null;
+  needsReattribution: boolean;
+}
+
+export interface StatusUpdate {
+  callSid: string;
+  /** Identifies one delivery (e.g. "status:seq:3"); a second delivery with the same key changes nothing. */
+  eventKey: string;
+  status: CallStatus;
+  at: Date;
+  durationSeconds?: number;
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface DialOutcome {
+  callSid: string;
+  eventKey: string;
+  dialStatus: string;
+  dialCallSid: string | null;
+  talkSeconds: number | null;
+  answered: boolean;
+  at: Date;
+}
+
+export interface CallRecord {
+  id: string;
+  callSid: string;
+  siteId: string | null;
+  poolId: string | null;
+  from: string | null;
+  to: string | null;
+  direction: string | null;
+  status: CallStatus;
+  durationSeconds: number | null;
+  dialStatus: string | null;
+  talkSeconds: number | null;
+  startedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  forwardedTo: string | null;
+  visitId: string | null;
+  attribution: AttributionMethod;
+  attributionCandidates: AttributionCandidate[];
+  needsReattribution: boolean;
+  visit: VisitSourceFields | null;
+}
+
+export interface VisitSourceFields {
+  source: string;
+  medium: string;
+  campaign: string | null;
+  term: string | null;
+  content: string | null;
+  referrer: string | null;
+  landingPage: string;
+  gclid: string | null;
+}
+
+export interface CallQuery {
+  siteId?: string;
+  from?: Date;
+  to?: Date;
+  /** Exclusive position from a previous page: (startedAt, id) of its last row. */
+  after?: { startedAt: Date; id: string };
+  limit: number;
+}
+
+export type EventOutcome = 'applied' | 'duplicate';
+
+export interface CallStore {
+  recordInbound(call: InboundCall): Promise<void>;
+  applyStatus(update: StatusUpdate): Promise<EventOutcome>;
+  applyDialOutcome(outcome: DialOutcome): Promise<EventOutcome>;
+  findById(id: string): Promise<CallRecord | null>;
+  list(query: CallQuery): Promise<CallRecord[]>;
+}
+
+const SELECT_CALL = `
+  SELECT c.id, c.call_sid, c.site_id, c.pool_id, c.from_number, c.to_number, c.direction, c.status, c.duration_seconds,
+         c.dial_status, c.talk_seconds, c.started_at, c.answered_at, c.ended_at, c.forwarded_to, c.visit_id,
+         c.attribution, c.attribution_candidates, c.needs_reattribution,
+         v.source, v.medium, v.campaign, v.term, v.content, v.referrer, v.landing_page, v.gclid
+    FROM calls c LEFT JOIN visits v ON v.id = c.visit_id`;
+
+interface CallRow {
+  id: string;
+  call_sid: string;
+  site_id: string | null;
+  pool_id: string | null;
+  from_number: string | null;
+  to_number: string | null;
+  direction: string | null;
+  status: CallStatus;
+  duration_seconds: number | null;
+  dial_status: string | null;
+  talk_seconds: number | null;
+  started_at: Date;
+  answered_at: Date | null;
+  ended_at: Date | null;
+  forwarded_to: string | null;
+  visit_id: string | null;
+  attribution: AttributionMethod;
+  attribution_candidates: AttributionCandidate[] | string;
+  needs_reattribution: boolean;
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+  term: string | null;
+  content: string | null;
+  referrer: string | null;
+  landing_page: string | null;
+  gclid: string | null;
+}
+
+function toCall(r: CallRow): CallRecord {
+  return {
+    id: r.id,
+    callSid: r.call_sid,
+    siteId: r.site_id,
+    poolId: r.pool_id,
+    from: r.from_number,
+    to: r.to_number,
+    direction: r.direction,
+    status: r.status,
+    durationSeconds: r.duration_seconds,
+    dialStatus: r.dial_status,
+    talkSeconds: r.talk_seconds,
+    startedAt: r.started_at,
+    answeredAt: r.answered_at,
+    endedAt: r.ended_at,
+    forwardedTo: r.forwarded_to,
+    visitId: r.visit_id,
+    attribution: r.attribution,
+    attributionCandidates: typeof r.attribution_candidates === 'string' ? JSON.parse(r.attribution_candidates) : r.attribution_candidates,
+    needsReattribution: r.needs_reattribution,
+    visit: r.source === null ? null : {
+      source: r.source,
+      medium: r.medium as string,
+      campaign: r.campaign,
+      term: r.term,
+      content: r.content,
+      referrer: r.referrer,
+      landingPage: r.landing_page as string,
+      gclid: r.gclid,
+    },
+  };
+}
+
+export class SqlCallStore implements CallStore {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * First delivery of the voice webhook wins: a retried webhook (same CallSid) does not re-attribute,
+   * while a row that an early status callback created is completed with the routing facts.
+   */
+  async recordInbound(c: InboundCall): Promise<void> {
+    await this.db.query(
+      `INSERT INTO calls (call_sid, site_id, pool_id, number_id, from_number, to_number, direction, status, status_rank,
+                          started_at, forwarded_to, visit_id, attribution, attribution_candidates, lease_token,
+                          needs_reattribution, inbound_recorded)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, true)
+       ON CONFLICT (call_sid) DO UPDATE SET
+         site_id = EXCLUDED.site_id, pool_id = EXCLUDED.pool_id, number_id = EXCLUDED.number_id,
+         from_number = COALESCE(calls.from_number, EXCLUDED.from_number), to_number = EXCLUDED.to_number,
+         direction = EXCLUDED.direction, started_at = LEAST(calls.started_at, EXCLUDED.started_at),
+         forwarded_to = EXCLUDED.forwarded_to, visit_id = EXCLUDED.visit_id, attribution = EXCLUDED.attribution,
+         attribution_candidates = EXCLUDED.attribution_candidates, lease_token = EXCLUDED.lease_token,
+         needs_reattribution = EXCLUDED.needs_reattribution, inbound_recorded = true, updated_at = now()
+       WHERE NOT calls.inbound_recorded`,
+      [c.callSid, c.siteId, c.poolId, c.numberId, c.from, c.to, c.direction, c.status, statusRank(c.status), c.startedAt,
+        c.forwardedTo, c.visitId, c.attribution, JSON.stringify(c.candidates), c.leaseToken, c.needsReattribution],
+    );
+  }
+
+  async applyStatus(u: StatusUpdate): Promise<EventOutcome> {
+    return this.db.transaction(async (tx) => {
+      const fresh = await tx.query('INSERT INTO call_events (call_sid, event_key, status) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [u.callSid, u.eventKey, u.status]);
+      if (fresh.rowCount === 0) return 'duplicate';
+      const rank = statusRank(u.status);
+      const final = rank === 3;
+      await tx.query(
+        `INSERT INTO calls (call_sid, status, status_rank, started_at, duration_seconds, ended_at, answered_at, from_number, to_number)
+         VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $4::timestamptz END, CASE WHEN $2 = 'in-progress' THEN $4::timestamptz END, $7, $8)
+         ON CONFLICT (call_sid) DO UPDATE SET
+           status = CASE WHEN EXCLUDED.status_rank > calls.status_rank THEN EXCLUDED.status ELSE calls.status END,
+           status_rank = GREATEST(calls.status_rank, EXCLUDED.status_rank),
+           duration_seconds = COALESCE(EXCLUDED.duration_seconds, calls.duration_seconds),
+           ended_at = COALESCE(calls.ended_at, EXCLUDED.ended_at),
+           answered_at = COALESCE(calls.answered_at, EXCLUDED.answered_at),
+           updated_at = now()`,
+        [u.callSid, u.status, rank, u.at, u.durationSeconds ?? null, final, u.from ?? null, u.to ?? null],
+      );
+      return 'applied';
+    });
+  }
+
+  async applyDialOutcome(o: DialOutcome): Promise<EventOutcome> {
+    return this.db.transaction(async (tx) => {
+      const fresh = await tx.query('INSERT INTO call_events (call_sid, event_key, status) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [o.callSid, o.eventKey, o.dialStatus]);
+      if (fresh.rowCount === 0) return 'duplicate';
+      // The dial outcome says how the forwarded leg went; the inbound call's own status comes from its status callback.
+      await tx.query(
+        `INSERT INTO calls (call_sid, status, status_rank, started_at, dial_status, dial_call_sid, talk_seconds)
+         VALUES ($1, 'in-progress', 2, $2, $3, $4, $5)
+         ON CONFLICT (call_sid) DO UPDATE SET
+           dial_status = EXCLUDED.dial_status, dial_call_sid = COALESCE(EXCLUDED.dial_call_sid, calls.dial_call_sid),
+           talk_seconds = COALESCE(EXCLUDED.talk_seconds, calls.talk_seconds),
+           answered_at = CASE WHEN $6 THEN COALESCE(calls.answered_at, calls.started_at) ELSE calls.answered_at END,
+           updated_at = now()`,
+        [o.callSid, o.at, o.dialStatus, o.dialCallSid, o.talkSeconds, o.answered],
+      );
+      return 'applied';
+    });
+  }
+
+  async findById(id: string): Promise<CallRecord | null> {
+    const { rows } = await this.db.query<CallRow>(`${SELECT_CALL} WHERE c.id = $1`, [id]);
+    return rows[0] ? toCall(rows[0]) : null;
+  }
+
+  async list(q: CallQuery): Promise<CallRecord[]> {
+    const where: string[] = ['c.inbound_recorded'];
+    const params: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql.replace(/\$(\d)/g, (_, i: string) => `$${params.length + Number(i)}`));
+      params.push(...values);
+    };
+    if (q.siteId) add('c.site_id = $1', q.siteId);
+    if (q.from) add('c.started_at >= $1', q.from);
+    if (q.to) add('c.started_at < $1', q.to);
+    if (q.after) add('(c.started_at, c.id) < ($1, $2::uuid)', q.after.startedAt, q.after.id);
+    params.push(q.limit);
+    const { rows } = await this.db.query<CallRow>(`${SELECT_CALL} WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC, c.id DESC LIMIT $${params.length}`, params);
+    return rows.map(toCall);
+  }
+}

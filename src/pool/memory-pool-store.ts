@@ -1,0 +1,117 @@
+import { MemoryPoolState } from './memory-pool-state';
+import type {
+  HeartbeatResult,
+  LeaseEvent,
+  LeaseResult,
+  LiveLease,
+  NumberHolders,
+  PoolSettings,
+  PoolStats,
+  PoolStore,
+} from './pool-store';
+
+/**
+ * The pool store for a single instance and for simulations: plain maps in this process, with the
+ * same semantics as RedisPoolStore (one contract test suite runs against both). Each method runs
+ * synchronously to completion, which gives it the atomicity a Lua script has in Redis.
+ */
+export class MemoryPoolStore implements PoolStore {
+  readonly kind = 'memory' as const;
+  private readonly pools = new Map<string, MemoryPoolState>();
+
+  async addNumbers(poolId: string, numberIds: readonly string[]): Promise<void> {
+    const pool = this.pool(poolId);
+    for (const numberId of numberIds) {
+      if (pool.members.has(numberId)) continue;
+      pool.members.add(numberId);
+      pool.free.set(numberId, 0);
+    }
+  }
+
+  async removeNumbers(poolId: string, numberIds: readonly string[], now: number): Promise<void> {
+    const pool = this.pool(poolId);
+    for (const numberId of numberIds) {
+      const lease = pool.live.get(numberId);
+      // A lease that expired unnoticed ended at its expiry, not at its removal.
+      if (lease && lease.expiresAt <= now) pool.endLease(numberId, lease.expiresAt, 'expired', now);
+      else if (lease) pool.endLease(numberId, now, 'removed', now);
+      pool.free.delete(numberId);
+      pool.members.delete(numberId);
+    }
+  }
+
+  async lease(settings: PoolSettings, visitId: string, now: number): Promise<LeaseResult> {
+    const pool = this.reclaimed(settings, now);
+    const held = pool.liveLeaseOfVisit(visitId);
+    if (held) return { outcome: 'renewed', lease: copy(pool.extend(held, now, settings.leaseMs)) };
+
+    const rested = pool.mostRestedFree(now);
+    if (rested !== undefined) return { outcome: 'granted', lease: copy(pool.grant(rested, visitId, now, settings.leaseMs)) };
+
+    pool.exhaustedCount += 1;
+    const stalest = settings.exhaustionPolicy === 'recycle' ? pool.stalestLease() : undefined;
+    if (!stalest) return { outcome: 'exhausted' };
+    pool.endLease(stalest.numberId, now, 'displaced', now, settings.graceMs);
+    const lease = pool.grant(stalest.numberId, visitId, now, settings.leaseMs);
+    return { outcome: 'granted', lease: copy(lease), displacedVisitId: stalest.visitId };
+  }
+
+  async heartbeat(settings: PoolSettings, visitId: string, token: number, now: number): Promise<HeartbeatResult> {
+    const pool = this.reclaimed(settings, now);
+    const held = pool.liveLeaseOfVisit(visitId);
+    if (!held || held.token !== token) return { outcome: 'lost' };
+    return { outcome: 'renewed', lease: copy(pool.extend(held, now, settings.leaseMs)) };
+  }
+
+  async holders(settings: PoolSettings, numberId: string, now: number): Promise<NumberHolders> {
+    const pool = this.reclaimed(settings, now);
+    const live = pool.live.get(numberId);
+    const recent = (pool.recent.get(numberId) ?? []).filter((h) => h.endedAt >= now - settings.graceMs).map((h) => ({ ...h }));
+    return { live: live ? copy(live) : null, recent };
+  }
+
+  async stats(settings: PoolSettings, now: number): Promise<PoolStats> {
+    const pool = this.reclaimed(settings, now);
+    const restTimes = [...pool.free.values()];
+    return {
+      total: pool.members.size,
+      leased: pool.live.size,
+      available: restTimes.filter((t) => t <= now).length,
+      coolingDown: restTimes.filter((t) => t > now).length,
+      exhaustedCount: pool.exhaustedCount,
+    };
+  }
+
+  async readEvents(poolId: string, max: number): Promise<{ ids: string[]; events: LeaseEvent[] }> {
+    if (!Number.isInteger(max) || max < 1) throw new Error(`readEvents max must be a positive integer, got ${max}`);
+    return this.pool(poolId).events.read(max);
+  }
+
+  async ackEvents(poolId: string, ids: readonly string[]): Promise<void> {
+    this.pool(poolId).events.ack(ids);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  private pool(poolId: string): MemoryPoolState {
+    let pool = this.pools.get(poolId);
+    if (!pool) {
+      pool = new MemoryPoolState(poolId);
+      this.pools.set(poolId, pool);
+    }
+    return pool;
+  }
+
+  private reclaimed(settings: PoolSettings, now: number): MemoryPoolState {
+    const pool = this.pool(settings.poolId);
+    pool.reclaimExpired(now, settings.cooldownMs, settings.graceMs);
+    return pool;
+  }
+}
+
+/** Callers get snapshots: mutating a returned lease must not change the store. */
+function copy(lease: LiveLease): LiveLease {
+  return { ...lease };
+}

@@ -1,0 +1,88 @@
+/**
+ * The number pool's storage contract. Two real implementations share it and one contract test suite:
+ * RedisPoolStore (production, one Lua script = one round trip per operation) and MemoryPoolStore
+ * (single-instance mode, simulations). Times are epoch milliseconds passed in by the caller, so a
+ * simulation or a test can drive the clock.
+ */
+export type ExhaustionPolicy = 'overflow' | 'recycle';
+
+export interface PoolSettings {
+  poolId: string;
+  /** A lease lives this long after its last grant or heartbeat. */
+  leaseMs: number;
+  /** A number rests this long after its lease ends before it is handed out again. */
+  cooldownMs: number;
+  /** A call this soon after a lease ended is still credited to that lease's visit. */
+  graceMs: number;
+  exhaustionPolicy: ExhaustionPolicy;
+}
+
+export interface LiveLease {
+  numberId: string;
+  visitId: string;
+  /** Fencing token: the number's generation, incremented on every grant. */
+  token: number;
+  startedAt: number;
+  renewedAt: number;
+  expiresAt: number;
+}
+
+export type LeaseResult =
+  | { outcome: 'granted'; lease: LiveLease; displacedVisitId?: string }
+  | { outcome: 'renewed'; lease: LiveLease }
+  | { outcome: 'exhausted' };
+
+export type HeartbeatResult = { outcome: 'renewed'; lease: LiveLease } | { outcome: 'lost' };
+
+export interface EndedHolder {
+  visitId: string;
+  token: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Who held a number around a moment: the live lease, and earlier holders whose lease ended within graceMs. */
+export interface NumberHolders {
+  live: LiveLease | null;
+  /** Most recent first. */
+  recent: EndedHolder[];
+}
+
+export type LeaseEndReason = 'expired' | 'displaced' | 'removed';
+
+export type LeaseEvent =
+  | { type: 'granted'; poolId: string; numberId: string; visitId: string; token: number; at: number }
+  | { type: 'ended'; poolId: string; numberId: string; visitId: string; token: number; startedAt: number; renewedAt: number; at: number; reason: LeaseEndReason };
+
+export interface PoolStats {
+  total: number;
+  leased: number;
+  /** Free and rested: can be handed out now. */
+  available: number;
+  /** Free but still resting after a lease. */
+  coolingDown: number;
+  exhaustedCount: number;
+}
+
+export interface PoolStore {
+  readonly kind: 'redis' | 'memory';
+  /** Adds numbers as free and immediately available. Adding a number already present changes nothing. */
+  addNumbers(poolId: string, numberIds: readonly string[]): Promise<void>;
+  /** Takes numbers out of the pool, ending any live lease on them (reason 'removed'). */
+  removeNumbers(poolId: string, numberIds: readonly string[], now: number): Promise<void>;
+  /** Lease or renew (idempotent per visit); reclaims expired leases first. */
+  lease(pool: PoolSettings, visitId: string, now: number): Promise<LeaseResult>;
+  /** Extends the visit's live lease if the token still matches; otherwise 'lost'. */
+  heartbeat(pool: PoolSettings, visitId: string, token: number, now: number): Promise<HeartbeatResult>;
+  /** Holders of a number at `now`, for call attribution; reclaims expired leases first. */
+  holders(pool: PoolSettings, numberId: string, now: number): Promise<NumberHolders>;
+  stats(pool: PoolSettings, now: number): Promise<PoolStats>;
+  /**
+   * Lease events not yet acknowledged, oldest first, for persisting the lease history. A consumer
+   * that crashes before ack sees them again (at-least-once; the Postgres writes are idempotent).
+   */
+  readEvents(poolId: string, max: number): Promise<{ ids: string[]; events: LeaseEvent[] }>;
+  ackEvents(poolId: string, ids: readonly string[]): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,119 @@
+import { hostname } from 'node:os';
+import type { Cluster, Redis } from 'ioredis';
+import type {
+  HeartbeatResult,
+  LeaseEvent,
+  LeaseResult,
+  NumberHolders,
+  PoolSettings,
+  PoolStats,
+  PoolStore,
+} from '../pool-store';
+import { RECENT_HOLDERS_KEPT } from '../pool-limits';
+import { toLeaseEvents, toNumberHolders, toPoolStats } from './decode-replies';
+import { loadPoolScripts, type PoolScripts, type ScriptArg } from './load-scripts';
+import { poolKeys, reclaimKeys, type PoolKeys } from './pool-keys';
+import { toLeaseOutcome } from './result-codes';
+
+export interface RedisPoolStoreOptions {
+  /** This process's name in the events consumer group; must be stable across its reads. */
+  consumerName?: string;
+  /** Another consumer's unacknowledged event is taken over after this long (it is presumed dead). */
+  claimIdleMs?: number;
+}
+
+/** The consumer group the lease-history writer reads events through. */
+export const LEASE_HISTORY_GROUP = 'lease-history';
+
+/**
+ * The production pool store. Every operation is one Lua script, so one round trip and atomic:
+ * two visits can never be granted the same number, even from different app instances.
+ * The connection belongs to the caller, who closes it (it may be shared); close() leaves it open.
+ */
+export class RedisPoolStore implements PoolStore {
+  readonly kind = 'redis' as const;
+  private readonly scripts: PoolScripts;
+  private readonly consumerName: string;
+  private readonly claimIdleMs: number;
+
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keyPrefix: string,
+    options: RedisPoolStoreOptions = {},
+  ) {
+    this.scripts = loadPoolScripts(redis);
+    this.consumerName = options.consumerName ?? `${hostname()}-${process.pid}`;
+    this.claimIdleMs = options.claimIdleMs ?? 30_000;
+  }
+
+  async addNumbers(poolId: string, numberIds: readonly string[]): Promise<void> {
+    if (numberIds.length === 0) return;
+    const k = this.keys(poolId);
+    await this.scripts.addNumbers([k.free, k.members], numberIds);
+  }
+
+  async removeNumbers(poolId: string, numberIds: readonly string[], now: number): Promise<void> {
+    if (numberIds.length === 0) return;
+    const k = this.keys(poolId);
+    await this.scripts.removeNumbers([...reclaimKeys(k), k.members], [now, RECENT_HOLDERS_KEPT, ...numberIds]);
+  }
+
+  async lease(pool: PoolSettings, visitId: string, now: number): Promise<LeaseResult> {
+    const k = this.keys(pool.poolId);
+    const reply = await this.scripts.lease(
+      [...reclaimKeys(k), k.gen, k.exhausted],
+      [...this.reclaimArgs(pool, now), pool.leaseMs, pool.exhaustionPolicy, visitId],
+    );
+    const result = toLeaseOutcome(reply);
+    if (result.outcome === 'lost') throw new Error('lease script answered LOST');
+    return result;
+  }
+
+  async heartbeat(pool: PoolSettings, visitId: string, token: number, now: number): Promise<HeartbeatResult> {
+    const k = this.keys(pool.poolId);
+    const reply = await this.scripts.heartbeat(reclaimKeys(k), [...this.reclaimArgs(pool, now), pool.leaseMs, visitId, token]);
+    const result = toLeaseOutcome(reply);
+    if (result.outcome !== 'renewed' && result.outcome !== 'lost') throw new Error(`heartbeat script answered ${result.outcome}`);
+    return result;
+  }
+
+  async holders(pool: PoolSettings, numberId: string, now: number): Promise<NumberHolders> {
+    const k = this.keys(pool.poolId);
+    const reply = await this.scripts.holders(reclaimKeys(k), [...this.reclaimArgs(pool, now), numberId]);
+    return toNumberHolders(numberId, reply);
+  }
+
+  async stats(pool: PoolSettings, now: number): Promise<PoolStats> {
+    const k = this.keys(pool.poolId);
+    const reply = await this.scripts.stats([...reclaimKeys(k), k.members, k.exhausted], this.reclaimArgs(pool, now));
+    return toPoolStats(reply);
+  }
+
+  async readEvents(poolId: string, max: number): Promise<{ ids: string[]; events: LeaseEvent[] }> {
+    if (!Number.isInteger(max) || max < 1) throw new Error(`readEvents max must be a positive integer, got ${max}`);
+    const reply = await this.scripts.readEvents([this.keys(poolId).events], [LEASE_HISTORY_GROUP, this.consumerName, max, this.claimIdleMs]);
+    return toLeaseEvents(poolId, reply);
+  }
+
+  async ackEvents(poolId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.scripts.ackEvents([this.keys(poolId).events], [LEASE_HISTORY_GROUP, ...ids]);
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    // The connection was handed in and may be shared; its owner closes it.
+  }
+
+  private keys(poolId: string): PoolKeys {
+    return poolKeys(this.keyPrefix, poolId);
+  }
+
+  /** ARGV[1..4] of every script that reclaims expired leases first. */
+  private reclaimArgs(pool: PoolSettings, now: number): ScriptArg[] {
+    return [now, pool.cooldownMs, pool.graceMs, RECENT_HOLDERS_KEPT];
+  }
+}

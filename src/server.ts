@@ -1,0 +1,55 @@
+import type { Server } from 'node:http';
+import { loadConfig, ConfigError } from '../config';
+import { configureLogging, getLogger } from './shared/logging/logger';
+import { buildContainer } from './container';
+import { createApp } from './app';
+import { seedDemo } from './demo/seed-demo';
+
+const log = getLogger('server');
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    // Before logging is configured: say plainly which variable is wrong and stop.
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  }
+  configureLogging(config.logLevel);
+  const container = await buildContainer(config);
+  if (container.db.kind === 'pglite' || container.poolStore.kind === 'memory') {
+    log.warn(`single-instance mode: ${container.mode}; set DATABASE_URL and REDIS_URL to run several instances`);
+  }
+  if (config.adminApiKeyFile) log.info('admin API key generated for this data folder', { keyFile: config.adminApiKeyFile });
+  if (config.seedDemo) await seedDemo(container);
+  container.leaseHistory.start();
+
+  const server: Server = createApp(container).listen(config.port, config.host, () => {
+    log.info('listening', { port: config.port, mode: container.mode, telephony: config.telephony.provider, publicBaseUrl: config.publicBaseUrl });
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    // Stop taking requests, let in-flight ones finish, then flush lease history and close stores.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await container.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }));
+}
+
+void main().catch((err) => {
+  log.error('failed to start', { error: err });
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { parseInput } from '../shared/http/validate';
+import { isE164 } from '../shared/phone';
+import type { SiteService } from './site-service';
+import type { Site } from './site-store';
+
+// A bare host name: labels of letters, digits and hyphens (IDNs in punycode), or localhost for demos.
+const HOSTNAME = /^(?=.{1,253}$)(localhost|([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}|\d{1,3}(\.\d{1,3}){3})$/i;
+
+const createSiteBody = z.strictObject({
+  clientId: z.uuid(),
+  name: z.string().trim().min(1).max(200),
+  domains: z.array(z.string().trim().regex(HOSTNAME, 'must be a host name such as shop.example (no scheme or path)')).min(1).max(50),
+  trackingEnabled: z.boolean().default(false),
+  swapTargets: z.array(z.string().refine(isE164, 'must be an E.164 number such as +442079460000')).max(20).default([]),
+});
+
+export function siteView(site: Site, publicBaseUrl: string) {
+  return {
+    id: site.id,
+    clientId: site.clientId,
+    name: site.name,
+    siteKey: site.siteKey,
+    scriptUrl: `${publicBaseUrl}/t/${site.siteKey}.js`,
+    domains: site.domains,
+    trackingEnabled: site.trackingEnabled,
+    swapTargets: site.swapTargets,
+    createdAt: site.createdAt.toISOString(),
+  };
+}
+
+export function siteRoutes(service: SiteService, publicBaseUrl: string): Router {
+  const router = Router();
+  router.post('/v1/sites', async (req, res) => {
+    const site = await service.createSite(parseInput(createSiteBody, req.body));
+    res.status(201).json(siteView(site, publicBaseUrl));
+  });
+  router.get('/v1/sites/:siteId', async (req, res) => {
+    const site = await service.getSite(parseInput(z.uuid(), req.params.siteId, 'site id'));
+    res.json(siteView(site, publicBaseUrl));
+  });
+  return router;
+}

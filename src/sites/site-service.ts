@@ -1,0 +1,46 @@
+import type { ClientStore } from '../clients/client-store';
+import { NotFoundError } from '../shared/errors';
+import { newPublicId } from '../shared/ids';
+import type { Site, SiteStore } from './site-store';
+
+export interface CreateSiteInput {
+  clientId: string;
+  name: string;
+  domains: string[];
+  trackingEnabled: boolean;
+  swapTargets: string[];
+}
+
+export class SiteService {
+  constructor(
+    private readonly sites: SiteStore,
+    private readonly clients: ClientStore,
+  ) {}
+
+  async createSite(input: CreateSiteInput): Promise<Site> {
+    if (!(await this.clients.findById(input.clientId))) throw new NotFoundError('No client with this clientId.');
+    const domains = [...new Set(input.domains.map(normaliseDomain))];
+    return this.sites.create({ ...input, domains, swapTargets: [...new Set(input.swapTargets)], siteKey: newPublicId('sk', 12) });
+  }
+
+  async getSite(id: string): Promise<Site> {
+    const site = await this.sites.findById(id);
+    if (!site) throw new NotFoundError('No site with this id.');
+    return site;
+  }
+}
+
+export function normaliseDomain(domain: string): string {
+  return domain.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** True when `origin` (scheme://host[:port]) is one of the site's domains or a subdomain of one. */
+export function originAllowed(site: Pick<Site, 'domains'>, origin: string): boolean {
+  let host: string;
+  try {
+    host = new URL(origin).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return site.domains.some((d) => host === d || host.endsWith(`.${d}`));
+}

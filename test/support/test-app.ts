@@ -1,0 +1,80 @@
+import Redis from 'ioredis';
+import type express from 'express';
+import { loadConfig, type AppConfig } from '../../config';
+import { buildContainer, type Container } from '../../src/container';
+import { createApp } from '../../src/app';
+import { MemoryPoolStore } from '../../src/pool/memory-pool-store';
+import { RedisPoolStore } from '../../src/pool/redis/redis-pool-store';
+import type { PoolStore } from '../../src/pool/pool-store';
+import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from './databases';
+import { deleteKeysWithPrefix, uniquePrefix } from './redis';
+import { TEST_REDIS_URL } from './test-env';
+
+export const TEST_ADMIN_KEY = 'ctk_admin_test_key_0123456789abcdef';
+export const TEST_AUTH_TOKEN = 'test-twilio-auth-token-0123456789';
+export const TEST_BASE_URL = 'https://calls.example.test';
+
+/** A clock the test moves by hand. */
+export class TestClock {
+  constructor(private t = Date.parse('2026-11-30T10:00:00Z')) {}
+  now = (): number => this.t;
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export interface TestApp {
+  app: express.Express;
+  container: Container;
+  clock: TestClock;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+export type Backend = 'real' | 'embedded';
+
+/**
+ * The whole service in-process: `real` = this machine's Postgres (own database) and Redis (own key
+ * prefix); `embedded` = PGlite in memory and the in-process pool, as `npm start` runs without URLs.
+ */
+export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+    TELEPHONY_PROVIDER: 'simulated',
+    PUBLIC_BASE_URL: TEST_BASE_URL,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const clock = new TestClock();
+  let testDb: TestDatabase;
+  let poolStore: PoolStore;
+  let cleanupRedis = async () => undefined as void;
+  if (backend === 'real') {
+    testDb = await createPostgresTestDatabase();
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    const prefix = uniquePrefix('e2e');
+    poolStore = new RedisPoolStore(redis, prefix);
+    cleanupRedis = async () => {
+      await deleteKeysWithPrefix(redis, prefix);
+      await redis.quit();
+    };
+  } else {
+    testDb = await createPgliteTestDatabase();
+    poolStore = new MemoryPoolStore();
+  }
+  const container = await buildContainer(config, { db: testDb.db, poolStore, clock });
+  return {
+    app: createApp(container),
+    container,
+    clock,
+    config,
+    async close() {
+      await container.close();
+      await poolStore.close();
+      await cleanupRedis();
+      await testDb.drop();
+    },
+  };
+}
