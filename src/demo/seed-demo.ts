@@ -5,8 +5,8 @@ const log = getLogger('demo');
 
 /** Fixed so the README, the sample page and simulate-call can find the demo site without a lookup. */
 export const DEMO_SITE_KEY = 'sk_demo_localhost';
-export const DEMO_SWAP_TARGET = '+442079460000';
-export const DEMO_FORWARD_TO = '+442079460999';
+export const DEMO_SWAP_TARGET = '+441134960000';
+export const DEMO_FORWARD_TO = '+441134960999';
 
 /**
  * A demo client, site (tracking on, served on localhost) and pool of five fictional numbers, created

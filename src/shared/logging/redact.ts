@@ -7,7 +7,7 @@ const PHONE_KEY = /(^|_)(from|to|caller|called|phone|number|e164|forwardedto|for
 const IP_KEY = /(^|_)(ip|ipaddress|remoteaddress|x-forwarded-for)$/i;
 
 // +country digits, or national numbers of 9+ digits with common separators.
-const PHONE_IN_TEXT = /\+?\d[\d\s().-]{7,}\d/g;
+const PHONE_IN_TEXT = /(?<![\w+])\+?\d[\d\s().-]{7,}\d(?!\w)/g;
 const IPV4_IN_TEXT = /\b(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g;
 const IPV6_IN_TEXT = /\b([0-9a-f]{1,4}):(?:[0-9a-f]{0,4}:){2,6}[0-9a-f]{0,4}\b/gi;
 
