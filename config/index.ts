@@ -14,8 +14,10 @@ export interface AppConfig {
   /** undefined = embedded PGlite in `embeddedDataDir`. */
   databaseUrl?: string;
   embeddedDataDir: string;
-  /** undefined = in-process number pool (single instance only). */
+  /** undefined (and no redisClusterNodes) = in-process number pool (single instance only). */
   redisUrl?: string;
+  /** Startup nodes of a Redis Cluster holding the pool, instead of redisUrl (REDIS_CLUSTER_NODES). */
+  redisClusterNodes?: { host: string; port: number }[];
   redisKeyPrefix: string;
   telephony: { provider: TelephonyProviderName; accountSid?: string; authToken: string };
   adminApiKey: string;
@@ -47,6 +49,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (provider === 'twilio' && (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN)) {
     throw new ConfigError('Invalid configuration: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required when TELEPHONY_PROVIDER=twilio');
   }
+  if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
+    throw new ConfigError('Invalid configuration: set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
+  }
   const embedded = !e.DATABASE_URL;
   const dataDir = path.resolve(e.EMBEDDED_DATA_DIR);
 
@@ -68,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     embeddedDataDir: dataDir,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     telephony: { provider, accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN ?? SIMULATED_AUTH_TOKEN },
     adminApiKey,

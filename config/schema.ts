@@ -15,14 +15,37 @@ const booleanFlag = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes'].includes(v)));
 
+/** An integer setting; set-but-empty (`PORT=` in a compose file) means "use the default", never 0. */
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(min).max(max).default(fallback));
+
+/** One `host:port` entry of a list; an IPv6 host is written in brackets (`[::1]:7000`). */
+const HOST_PORT = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/;
+
+/** `host:port,host:port`: every entry must parse, none may be empty, ports are 1-65535. */
+const hostPortList = z.string().transform((value, ctx) => {
+  const nodes: { host: string; port: number }[] = [];
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    const match = HOST_PORT.exec(entry);
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65_535) {
+      ctx.issues.push({ code: 'custom', input: value, message: `${JSON.stringify(entry)} is not host:port (expected e.g. 10.0.0.1:6379,10.0.0.2:6379)` });
+      return z.NEVER;
+    }
+    nodes.push({ host: match[1] ?? match[2], port });
+  }
+  return nodes;
+});
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: integer(0, 65535, 3000),
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional()),
   EMBEDDED_DATA_DIR: z.string().default('./data'),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional()),
+  REDIS_CLUSTER_NODES: optionalString.pipe(hostPortList.optional()),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('ct:'),
   TELEPHONY_PROVIDER: z.enum(['simulated', 'twilio']).optional(),
   TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
@@ -30,11 +53,11 @@ export const envSchema = z.object({
   ADMIN_API_KEY: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly', 'silent']).default('info'),
   SEED_DEMO: booleanFlag,
-  DEFAULT_LEASE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(1800),
-  DEFAULT_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
-  HEARTBEAT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
-  LEASE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DEFAULT_LEASE_SECONDS: integer(30, 86_400, 1800),
+  DEFAULT_GRACE_SECONDS: integer(0, 86_400, 900),
+  HEARTBEAT_SECONDS: integer(5, 3600, 60),
+  LEASE_FLUSH_INTERVAL_MS: integer(50, 60_000, 1000),
+  SHUTDOWN_TIMEOUT_MS: integer(100, 120_000, 10_000),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import type { AppConfig } from '../config';
 import type { Database } from './db/database';
 import { PgDatabase } from './db/pg-database';
@@ -14,6 +14,7 @@ import { MemoryPoolStore } from './pool/memory-pool-store';
 import { RedisPoolStore } from './pool/redis/redis-pool-store';
 import { PoolService } from './pool/pool-service';
 import { LeaseHistoryWriter } from './pool/lease-history-writer';
+import { PoolRecovery } from './pool/pool-recovery';
 import { SqlNumberStore } from './numbers/number-store';
 import { NumberDirectory } from './numbers/number-directory';
 import { SimulatedProvider } from './telephony/simulated-provider';
@@ -22,6 +23,7 @@ import { TwilioProvider } from './telephony/twilio-provider';
 import { WEBHOOK_PATHS } from './telephony/voice-webhook-routes';
 import { SqlVisitStore } from './tracking/visit-store';
 import { VisitService } from './tracking/visit-service';
+import { persistVisitNotes } from './tracking/persist-visit-notes';
 import { SqlCallStore } from './calls/call-store';
 import { CallService } from './calls/call-service';
 import { systemClock, type Clock } from './shared/clock';
@@ -65,12 +67,11 @@ export async function openDatabase(config: AppConfig): Promise<Database> {
 
 /** The pool store and a way to release what it holds (the Redis connection belongs to us, not the store). */
 export function openPoolStore(config: AppConfig): { store: PoolStore; close(): Promise<void> } {
-  if (!config.redisUrl) {
+  const redis = connectPoolRedis(config);
+  if (!redis) {
     const store = new MemoryPoolStore();
     return { store, close: () => store.close() };
   }
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000 });
-  redis.on('error', (err) => log.warn('redis connection error', { error: err }));
   const store = new RedisPoolStore(redis, config.redisKeyPrefix);
   return {
     store,
@@ -79,6 +80,27 @@ export function openPoolStore(config: AppConfig): { store: PoolStore; close(): P
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/**
+ * One Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES; config allows only one of them).
+ * No client keyPrefix: the pool's keys carry config.redisKeyPrefix themselves.
+ */
+function connectPoolRedis(config: AppConfig): Redis | Cluster | undefined {
+  if (config.redisClusterNodes) {
+    const cluster = new Cluster(config.redisClusterNodes, {
+      // Every pool operation is a write script; only masters may run it, and reads must not be stale.
+      scaleReads: 'master',
+      redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2000 },
+    });
+    cluster.on('error', (err) => log.warn('redis cluster error', { error: err }));
+    cluster.on('node error', (err, node) => log.warn('redis cluster node error', { error: err, node }));
+    return cluster;
+  }
+  if (!config.redisUrl) return undefined;
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000 });
+  redis.on('error', (err) => log.warn('redis connection error', { error: err }));
+  return redis;
 }
 
 export async function buildContainer(config: AppConfig, overrides: ContainerOverrides = {}): Promise<Container> {
@@ -99,13 +121,14 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
   const provider = overrides.provider ?? createProvider(config, stores.numbers);
   const siteDirectory = new SiteDirectory(stores.sites, stores.pools);
   const numberDirectory = new NumberDirectory(stores.numbers);
+  const recovery = new PoolRecovery(db, poolStore);
   const services = {
     sites: new SiteService(stores.sites, stores.clients),
-    pools: new PoolService(stores.pools, stores.sites, stores.numbers, poolStore, provider, config.defaults),
-    visits: new VisitService(siteDirectory, stores.visits, poolStore, numberDirectory, config.defaults.heartbeatSeconds),
-    calls: new CallService(numberDirectory, stores.pools, poolStore, stores.calls),
+    pools: new PoolService(stores.pools, stores.sites, stores.numbers, poolStore, provider, config.defaults, () => siteDirectory.forgetAll()),
+    visits: new VisitService(siteDirectory, stores.visits, poolStore, numberDirectory, config.defaults.heartbeatSeconds, recovery),
+    calls: new CallService(numberDirectory, stores.pools, poolStore, stores.calls, recovery),
   };
-  const leaseHistory = new LeaseHistoryWriter(db, stores.pools, poolStore, config.leaseFlushIntervalMs);
+  const leaseHistory = new LeaseHistoryWriter(db, stores.pools, poolStore, config.leaseFlushIntervalMs, persistVisitNotes(stores.visits));
   const mode = `${db.kind === 'pglite' ? 'embedded Postgres (PGlite)' : 'PostgreSQL'} + ${poolStore.kind === 'memory' ? 'in-process pool' : 'Redis pool'}`;
 
   return {

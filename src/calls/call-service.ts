@@ -8,6 +8,7 @@ import type { Pool } from '../pool/pool-config-store';
 import { attributeCall, UNATTRIBUTED, type Attribution } from './domain/attribution';
 import { isAnsweredDialStatus, isCallStatus, type CallStatus } from './domain/call-status';
 import type { CallStore, EventOutcome } from './call-store';
+import type { PoolRecovery } from '../pool/pool-recovery';
 
 const log = getLogger('calls');
 
@@ -36,6 +37,7 @@ export class CallService {
     private readonly pools: PoolConfigStore,
     private readonly poolStore: PoolStore,
     private readonly calls: CallStore,
+    private readonly recovery: PoolRecovery,
   ) {}
 
   async routeInbound(p: InboundCallParams, now: number): Promise<RoutingDecision> {
@@ -47,8 +49,10 @@ export class CallService {
     let attribution: Attribution = UNATTRIBUTED;
     let needsReattribution = false;
     try {
-      const pool = route.poolId ? await this.poolCache.get(route.poolId, () => this.pools.findById(route.poolId as string)) : null;
-      attribution = attributeCall(pool ? await this.poolStore.holders(poolSettings(pool), route.numberId, now) : null);
+      // Overflow and static numbers are never leased: no visit can explain their calls.
+      const rotating = route.role === 'pool' && route.poolId;
+      const pool = rotating ? await this.poolCache.get(route.poolId as string, () => this.pools.findById(route.poolId as string)) : null;
+      attribution = attributeCall(pool ? await this.holdersOf(pool, route.numberId, now) : null);
     } catch (err) {
       // The pool store (or the pool's settings) could not be read: forward anyway, credit later.
       needsReattribution = true;
@@ -70,6 +74,7 @@ export class CallService {
         attribution: attribution.method,
         candidates: attribution.candidates,
         leaseToken: attribution.leaseToken,
+        staticSource: attribution.method === 'static' ? (route.staticSource ?? (route.role === 'overflow' ? 'overflow' : null)) : null,
         needsReattribution,
       });
     } catch (err) {
@@ -77,6 +82,13 @@ export class CallService {
     }
     log.info('call routed', { callSid: p.CallSid, attribution: attribution.method });
     return { kind: 'forward', forwardTo: route.forwardTo, callerId: p.From ?? null, callId: p.CallSid };
+  }
+
+  /** Nobody holding the number may mean the pool store lost its state: rebuild and ask again. */
+  private async holdersOf(pool: Pool, numberId: string, now: number) {
+    const holders = await this.poolStore.holders(poolSettings(pool), numberId, now);
+    if (holders.live || holders.recent.length || !(await this.recovery.recoverIfLost(pool, now))) return holders;
+    return this.poolStore.holders(poolSettings(pool), numberId, now);
   }
 
   async recordStatus(p: { CallSid: string; CallStatus: string; SequenceNumber?: string; CallDuration?: string; Timestamp?: string; From?: string; To?: string }, now: number): Promise<EventOutcome | 'ignored'> {

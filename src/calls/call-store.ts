@@ -18,6 +18,8 @@ export interface InboundCall {
   attribution: AttributionMethod;
   candidates: AttributionCandidate[];
   leaseToken: number | null;
+  /** The source credited when no visit explains the call (static or overflow number). */
+  staticSource: string | null;
   needsReattribution: boolean;
 }
 
@@ -62,6 +64,9 @@ export interface CallRecord {
   attribution: AttributionMethod;
   attributionCandidates: AttributionCandidate[];
   needsReattribution: boolean;
+  staticSource: string | null;
+  /** The caller's previous call to this site, if any: a repeat caller. */
+  previousCallId: string | null;
   visit: VisitSourceFields | null;
 }
 
@@ -98,7 +103,7 @@ export interface CallStore {
 const SELECT_CALL = `
   SELECT c.id, c.call_sid, c.site_id, c.pool_id, c.from_number, c.to_number, c.direction, c.status, c.duration_seconds,
          c.dial_status, c.talk_seconds, c.started_at, c.answered_at, c.ended_at, c.forwarded_to, c.visit_id,
-         c.attribution, c.attribution_candidates, c.needs_reattribution,
+         c.attribution, c.attribution_candidates, c.needs_reattribution, c.static_source, c.previous_call_id,
          v.source, v.medium, v.campaign, v.term, v.content, v.referrer, v.landing_page, v.gclid
     FROM calls c LEFT JOIN visits v ON v.id = c.visit_id`;
 
@@ -122,6 +127,8 @@ interface CallRow {
   attribution: AttributionMethod;
   attribution_candidates: AttributionCandidate[] | string;
   needs_reattribution: boolean;
+  static_source: string | null;
+  previous_call_id: string | null;
   source: string | null;
   medium: string | null;
   campaign: string | null;
@@ -153,6 +160,8 @@ function toCall(r: CallRow): CallRecord {
     attribution: r.attribution,
     attributionCandidates: typeof r.attribution_candidates === 'string' ? JSON.parse(r.attribution_candidates) : r.attribution_candidates,
     needsReattribution: r.needs_reattribution,
+    staticSource: r.static_source,
+    previousCallId: r.previous_call_id,
     visit: r.source === null ? null : {
       source: r.source,
       medium: r.medium as string,
@@ -171,24 +180,30 @@ export class SqlCallStore implements CallStore {
 
   /**
    * First delivery of the voice webhook wins: a retried webhook (same CallSid) does not re-attribute,
-   * while a row that an early status callback created is completed with the routing facts.
+   * while a row that an early status callback created is completed with the routing facts. The
+   * caller's previous call to the same site is linked in the same statement (repeat callers).
    */
   async recordInbound(c: InboundCall): Promise<void> {
     await this.db.query(
       `INSERT INTO calls (call_sid, site_id, pool_id, number_id, from_number, to_number, direction, status, status_rank,
                           started_at, forwarded_to, visit_id, attribution, attribution_candidates, lease_token,
-                          needs_reattribution, inbound_recorded)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, true)
+                          needs_reattribution, static_source, previous_call_id, inbound_recorded)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17,
+               (SELECT p.id FROM calls p
+                 WHERE p.site_id = $2 AND p.from_number = $5 AND p.call_sid <> $1 AND p.inbound_recorded AND p.started_at <= $10
+                 ORDER BY p.started_at DESC, p.id DESC LIMIT 1),
+               true)
        ON CONFLICT (call_sid) DO UPDATE SET
          site_id = EXCLUDED.site_id, pool_id = EXCLUDED.pool_id, number_id = EXCLUDED.number_id,
          from_number = COALESCE(calls.from_number, EXCLUDED.from_number), to_number = EXCLUDED.to_number,
          direction = EXCLUDED.direction, started_at = LEAST(calls.started_at, EXCLUDED.started_at),
          forwarded_to = EXCLUDED.forwarded_to, visit_id = EXCLUDED.visit_id, attribution = EXCLUDED.attribution,
          attribution_candidates = EXCLUDED.attribution_candidates, lease_token = EXCLUDED.lease_token,
-         needs_reattribution = EXCLUDED.needs_reattribution, inbound_recorded = true, updated_at = now()
+         needs_reattribution = EXCLUDED.needs_reattribution, static_source = EXCLUDED.static_source,
+         previous_call_id = EXCLUDED.previous_call_id, inbound_recorded = true, updated_at = now()
        WHERE NOT calls.inbound_recorded`,
       [c.callSid, c.siteId, c.poolId, c.numberId, c.from, c.to, c.direction, c.status, statusRank(c.status), c.startedAt,
-        c.forwardedTo, c.visitId, c.attribution, JSON.stringify(c.candidates), c.leaseToken, c.needsReattribution],
+        c.forwardedTo, c.visitId, c.attribution, JSON.stringify(c.candidates), c.leaseToken, c.needsReattribution, c.staticSource],
     );
   }
 

@@ -1,15 +1,20 @@
 import type { Database } from '../db/database';
 import { getLogger } from '../shared/logging/logger';
 import type { PoolConfigStore } from './pool-config-store';
-import type { PoolStore } from './pool-store';
+import type { LeaseEvent, PoolStore } from './pool-store';
+
+export type PoolNote = Extract<LeaseEvent, { type: 'note' }>;
+/** Persists the notes lease requests carried (visits); must be idempotent, like the lease writes. */
+export type NoteSink = (notes: PoolNote[]) => Promise<void>;
 import { foldLeaseEvents, writeLeaseHistory } from './lease-history';
 
 const log = getLogger('lease-history');
 const BATCH = 500;
 
 /**
- * Moves lease events from the pool store into Postgres in batches, off the request path. Events are
- * acknowledged only after the write commits, so a crash replays them (the write is idempotent).
+ * Moves pool events into Postgres in batches, off the request path: the notes lease requests carried
+ * (visits, through `noteSink`) first, then lease history. Events are acknowledged only after the writes
+ * commit, so a crash replays them (both writes are idempotent).
  */
 export class LeaseHistoryWriter {
   private timer?: NodeJS.Timeout;
@@ -20,6 +25,7 @@ export class LeaseHistoryWriter {
     private readonly pools: PoolConfigStore,
     private readonly poolStore: PoolStore,
     private readonly intervalMs: number,
+    private readonly noteSink: NoteSink = async () => undefined,
   ) {}
 
   start(): void {
@@ -45,6 +51,8 @@ export class LeaseHistoryWriter {
         for (;;) {
           const { ids, events } = await this.poolStore.readEvents(pool.id, BATCH);
           if (!ids.length) break;
+          const notes = events.filter((e): e is PoolNote => e.type === 'note');
+          if (notes.length) await this.noteSink(notes);
           await writeLeaseHistory(this.db, foldLeaseEvents(events));
           await this.poolStore.ackEvents(pool.id, ids);
           if (ids.length < BATCH) break;

@@ -19,8 +19,11 @@ export interface LeaseHistoryRow {
 export function foldLeaseEvents(events: readonly LeaseEvent[]): LeaseHistoryRow[] {
   const rows = new Map<string, LeaseHistoryRow>();
   for (const e of events) {
+    if (e.type === 'note') continue;
     const key = `${e.numberId}:${e.token}`;
-    const row = rows.get(key) ?? { poolId: e.poolId, numberId: e.numberId, token: e.token, visitId: e.visitId, startedAt: e.at, renewedAt: e.at, endedAt: null, endReason: null };
+    // An 'ended' event whose grant went in an earlier batch carries the lease's own last renewal (not its end time).
+    const renewedAt = e.type === 'ended' ? e.renewedAt : e.at;
+    const row = rows.get(key) ?? { poolId: e.poolId, numberId: e.numberId, token: e.token, visitId: e.visitId, startedAt: e.at, renewedAt, endedAt: null, endReason: null };
     if (e.type === 'ended') {
       row.startedAt = e.startedAt;
       row.renewedAt = Math.max(row.renewedAt, e.renewedAt);

@@ -6,6 +6,7 @@ import type {
   LiveLease,
   NumberHolders,
   PoolSettings,
+  PoolSnapshot,
   PoolStats,
   PoolStore,
 } from './pool-store';
@@ -40,8 +41,9 @@ export class MemoryPoolStore implements PoolStore {
     }
   }
 
-  async lease(settings: PoolSettings, visitId: string, now: number): Promise<LeaseResult> {
+  async lease(settings: PoolSettings, visitId: string, now: number, note?: string): Promise<LeaseResult> {
     const pool = this.reclaimed(settings, now);
+    if (note) pool.events.append({ type: 'note', poolId: settings.poolId, visitId, at: now, note });
     const held = pool.liveLeaseOfVisit(visitId);
     if (held) return { outcome: 'renewed', lease: copy(pool.extend(held, now, settings.leaseMs)) };
 
@@ -89,6 +91,31 @@ export class MemoryPoolStore implements PoolStore {
 
   async ackEvents(poolId: string, ids: readonly string[]): Promise<void> {
     this.pool(poolId).events.ack(ids);
+  }
+
+  async restore(settings: PoolSettings, snapshot: PoolSnapshot, now: number): Promise<{ numbers: number; leases: number }> {
+    const pool = this.pool(settings.poolId);
+    const leaseOf = new Map(snapshot.leases.map((l) => [l.numberId, l]));
+    let numbers = 0;
+    let leases = 0;
+    for (const n of snapshot.numbers) {
+      if (pool.members.has(n.numberId)) continue;
+      numbers += 1;
+      pool.members.add(n.numberId);
+      const generation = Math.max(pool.generation.get(n.numberId) ?? 0, n.generation);
+      if (n.recent.length && !pool.recent.has(n.numberId)) pool.recent.set(n.numberId, n.recent.map((h) => ({ ...h })));
+      const l = leaseOf.get(n.numberId);
+      if (l && l.token >= generation && !pool.byVisit.has(l.visitId)) {
+        pool.live.set(n.numberId, { numberId: n.numberId, visitId: l.visitId, token: l.token, startedAt: l.startedAt, renewedAt: now, expiresAt: now + settings.leaseMs });
+        pool.byVisit.set(l.visitId, n.numberId);
+        pool.free.delete(n.numberId);
+        leases += 1;
+      } else {
+        pool.free.set(n.numberId, n.availableAt);
+      }
+      pool.generation.set(n.numberId, generation);
+    }
+    return { numbers, leases };
   }
 
   async ping(): Promise<void> {}

@@ -10,16 +10,19 @@ export interface Pool {
   graceSeconds: number;
   cooldownSeconds: number;
   exhaustionPolicy: ExhaustionPolicy;
+  /** Shown (with no lease) when every rotation number is taken, under the 'overflow' policy. */
+  overflowNumberId: string | null;
   createdAt: Date;
 }
 
-export type NewPool = Omit<Pool, 'id' | 'createdAt'>;
+export type NewPool = Omit<Pool, 'id' | 'createdAt' | 'overflowNumberId'>;
 
 export interface PoolConfigStore {
   create(pool: NewPool): Promise<Pool>;
   findById(id: string): Promise<Pool | null>;
   listBySite(siteId: string): Promise<Pool[]>;
   listAll(): Promise<Pool[]>;
+  setOverflowNumber(poolId: string, numberId: string): Promise<void>;
 }
 
 interface PoolRow {
@@ -31,10 +34,11 @@ interface PoolRow {
   grace_seconds: number;
   cooldown_seconds: number;
   exhaustion_policy: ExhaustionPolicy;
+  overflow_number_id: string | null;
   created_at: Date;
 }
 
-const COLUMNS = 'id, site_id, name, forward_to, lease_seconds, grace_seconds, cooldown_seconds, exhaustion_policy, created_at';
+const COLUMNS = 'id, site_id, name, forward_to, lease_seconds, grace_seconds, cooldown_seconds, exhaustion_policy, overflow_number_id, created_at';
 
 const toPool = (r: PoolRow): Pool => ({
   id: r.id,
@@ -45,6 +49,7 @@ const toPool = (r: PoolRow): Pool => ({
   graceSeconds: r.grace_seconds,
   cooldownSeconds: r.cooldown_seconds,
   exhaustionPolicy: r.exhaustion_policy,
+  overflowNumberId: r.overflow_number_id,
   createdAt: r.created_at,
 });
 
@@ -79,6 +84,10 @@ export class SqlPoolConfigStore implements PoolConfigStore {
   async listBySite(siteId: string): Promise<Pool[]> {
     const { rows } = await this.db.query<PoolRow>(`SELECT ${COLUMNS} FROM pools WHERE site_id = $1 ORDER BY created_at, id`, [siteId]);
     return rows.map(toPool);
+  }
+
+  async setOverflowNumber(poolId: string, numberId: string): Promise<void> {
+    await this.db.query('UPDATE pools SET overflow_number_id = $2 WHERE id = $1', [poolId, numberId]);
   }
 
   async listAll(): Promise<Pool[]> {

@@ -22,6 +22,8 @@ const provisionBody = z.strictObject({
   count: z.number().int().min(1).max(100),
   country: z.enum(['GB', 'US']),
   areaCode: z.string().regex(/^\d{2,4}$/, 'must be 2 to 4 digits').optional(),
+  role: z.enum(['pool', 'overflow', 'static']).optional(),
+  staticSource: z.string().trim().min(1).max(200).optional(),
 });
 
 const poolView = (p: Pool) => ({
@@ -33,6 +35,7 @@ const poolView = (p: Pool) => ({
   graceSeconds: p.graceSeconds,
   cooldownSeconds: p.cooldownSeconds,
   exhaustionPolicy: p.exhaustionPolicy,
+  overflowNumberId: p.overflowNumberId,
   createdAt: p.createdAt.toISOString(),
 });
 
@@ -50,7 +53,7 @@ export function poolRoutes(service: PoolService, clock: Clock): Router {
   router.post('/v1/pools/:poolId/numbers', async (req, res) => {
     const poolId = parseInput(z.uuid(), req.params.poolId, 'pool id');
     const result = await service.provisionNumbers({ poolId, ...parseInput(provisionBody, req.body) });
-    res.status(201).json({ numbers: result.numbers.map((n) => ({ id: n.id, e164: n.e164 })), failed: result.failed });
+    res.status(201).json({ numbers: result.numbers.map((n) => ({ id: n.id, e164: n.e164, role: n.role })), failed: result.failed });
   });
   return router;
 }

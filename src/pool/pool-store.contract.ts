@@ -308,10 +308,22 @@ export function runPoolStoreContract(name: string, createFixture: () => Promise<
         granted(await store.lease(pool, 'v1', T0));
         granted(await store.lease(pool, 'v2', T0 + 1));
         const { events } = await store.readEvents(pool.poolId, 10);
-        expect(events.map((e) => [e.type, e.visitId, e.type === 'ended' ? e.reason : e.token])).toEqual([
+        expect(events.map((e) => [e.type, e.visitId, e.type === 'ended' ? e.reason : e.type === 'granted' ? e.token : e.note])).toEqual([
           ['granted', 'v1', 1],
           ['ended', 'v1', 'displaced'],
           ['granted', 'v2', 2],
+        ]);
+      });
+
+      it('when a lease request carries a note, then the note is logged before the grant, and even when the pool is exhausted', async () => {
+        const pool = await poolWith(['n1']);
+        granted(await store.lease(pool, 'v1', T0, '{"visit":1}'));
+        expect((await store.lease(pool, 'v2', T0 + 1, '{"visit":2}')).outcome).toBe('exhausted');
+        const { events } = await store.readEvents(pool.poolId, 10);
+        expect(events).toEqual([
+          { type: 'note', poolId: pool.poolId, visitId: 'v1', at: T0, note: '{"visit":1}' },
+          { type: 'granted', poolId: pool.poolId, numberId: 'n1', visitId: 'v1', token: 1, at: T0 },
+          { type: 'note', poolId: pool.poolId, visitId: 'v2', at: T0 + 1, note: '{"visit":2}' },
         ]);
       });
 
@@ -334,6 +346,62 @@ export function runPoolStoreContract(name: string, createFixture: () => Promise<
       it('when a pool has no events yet, then reading returns none', async () => {
         const pool = settings();
         expect(await store.readEvents(pool.poolId, 5)).toEqual({ ids: [], events: [] });
+      });
+    });
+
+    describe('restore', () => {
+      const snapshotOf = (numberIds: string[]) => ({ numbers: numberIds.map((numberId) => ({ numberId, generation: 0, availableAt: 0, recent: [] })), leases: [] });
+
+      it('when a lost pool is restored, then open leases return to their holders with a fresh lifetime and tokens keep rising', async () => {
+        const pool = settings();
+        const snapshot = {
+          numbers: [
+            { numberId: 'n1', generation: 4, availableAt: 0, recent: [] },
+            { numberId: 'n2', generation: 2, availableAt: T0 + 5_000, recent: [{ visitId: 'v0', token: 2, startedAt: T0 - 50_000, endedAt: T0 - 5_000 }] },
+            { numberId: 'n3', generation: 0, availableAt: 0, recent: [] },
+          ],
+          leases: [{ numberId: 'n1', visitId: 'v1', token: 4, startedAt: T0 - 30_000 }],
+        };
+        expect(await store.restore(pool, snapshot, T0)).toEqual({ numbers: 3, leases: 1 });
+
+        expect(await store.lease(pool, 'v1', T0 + 1)).toEqual({
+          outcome: 'renewed',
+          lease: { numberId: 'n1', visitId: 'v1', token: 4, startedAt: T0 - 30_000, renewedAt: T0 + 1, expiresAt: T0 + 1 + LEASE_MS },
+        });
+        // n2 still rests until T0 + 5s, so a newcomer gets n3 first; n2's recent holder is remembered.
+        expect(granted(await store.lease(pool, 'v2', T0 + 2)).numberId).toBe('n3');
+        expect((await store.holders(pool, 'n2', T0 + 3)).recent.map((h) => h.visitId)).toEqual(['v0']);
+        expect(granted(await store.lease(pool, 'v3', T0 + 5_000))).toMatchObject({ numberId: 'n2', token: 3 });
+        expect(await store.stats(pool, T0 + 5_000)).toMatchObject({ total: 3, leased: 3 });
+      });
+
+      it('when a healthy pool is restored, then nothing changes', async () => {
+        const pool = await poolWith(['n1', 'n2']);
+        const lease = granted(await store.lease(pool, 'v1', T0));
+        const snapshot = { ...snapshotOf(['n1', 'n2']), leases: [{ numberId: lease.numberId, visitId: 'someone-else', token: 9, startedAt: T0 - 1 }] };
+        expect(await store.restore(pool, snapshot, T0 + 1)).toEqual({ numbers: 0, leases: 0 });
+        expect((await store.holders(pool, lease.numberId, T0 + 1)).live).toEqual(lease);
+        expect(await store.stats(pool, T0 + 1)).toMatchObject({ total: 2, leased: 1, available: 1 });
+      });
+
+      it('when a snapshot lease is older than the number\'s generation, or its visit already holds a number, then the number comes back free', async () => {
+        const pool = settings();
+        const snapshot = {
+          numbers: [
+            { numberId: 'n1', generation: 5, availableAt: 0, recent: [] },
+            { numberId: 'n2', generation: 1, availableAt: 0, recent: [] },
+            { numberId: 'n3', generation: 1, availableAt: 0, recent: [] },
+          ],
+          leases: [
+            { numberId: 'n1', visitId: 'stale', token: 3, startedAt: T0 - 1 },
+            { numberId: 'n2', visitId: 'v1', token: 1, startedAt: T0 - 1 },
+            { numberId: 'n3', visitId: 'v1', token: 1, startedAt: T0 - 1 },
+          ],
+        };
+        expect(await store.restore(pool, snapshot, T0)).toEqual({ numbers: 3, leases: 1 });
+        expect((await store.holders(pool, 'n1', T0)).live).toBeNull();
+        expect(await store.stats(pool, T0)).toMatchObject({ total: 3, leased: 1, available: 2 });
+        expect(granted(await store.lease(pool, 'v9', T0))).toMatchObject({ numberId: 'n1', token: 6 });
       });
     });
 

@@ -52,6 +52,8 @@ export type LeaseEndReason = 'expired' | 'displaced' | 'removed';
 
 export type LeaseEvent =
   | { type: 'granted'; poolId: string; numberId: string; visitId: string; token: number; at: number }
+  /** The opaque note a lease request carried (the tracking module stores the visit's details this way). */
+  | { type: 'note'; poolId: string; visitId: string; at: number; note: string }
   | { type: 'ended'; poolId: string; numberId: string; visitId: string; token: number; startedAt: number; renewedAt: number; at: number; reason: LeaseEndReason };
 
 export interface PoolStats {
@@ -64,14 +66,26 @@ export interface PoolStats {
   exhaustedCount: number;
 }
 
+/** The durable record of a pool (from Postgres), to rebuild a pool store that lost its state. */
+export interface PoolSnapshot {
+  numbers: { numberId: string; generation: number; availableAt: number; recent: EndedHolder[] }[];
+  /** Leases that had not ended, per the lease history. */
+  leases: { numberId: string; visitId: string; token: number; startedAt: number }[];
+}
+
 export interface PoolStore {
   readonly kind: 'redis' | 'memory';
   /** Adds numbers as free and immediately available. Adding a number already present changes nothing. */
   addNumbers(poolId: string, numberIds: readonly string[]): Promise<void>;
   /** Takes numbers out of the pool, ending any live lease on them (reason 'removed'). */
   removeNumbers(poolId: string, numberIds: readonly string[], now: number): Promise<void>;
-  /** Lease or renew (idempotent per visit); reclaims expired leases first. */
-  lease(pool: PoolSettings, visitId: string, now: number): Promise<LeaseResult>;
+  /**
+   * Lease or renew (idempotent per visit); reclaims expired leases first. A `note`, if given, is
+   * appended to the event log in the same atomic step, whatever the outcome (even 'exhausted'), so
+   * what the caller wants persisted with the request costs no extra round trip and is never lost
+   * once the lease is acknowledged.
+   */
+  lease(pool: PoolSettings, visitId: string, now: number, note?: string): Promise<LeaseResult>;
   /** Extends the visit's live lease if the token still matches; otherwise 'lost'. */
   heartbeat(pool: PoolSettings, visitId: string, token: number, now: number): Promise<HeartbeatResult>;
   /** Holders of a number at `now`, for call attribution; reclaims expired leases first. */
@@ -83,6 +97,13 @@ export interface PoolStore {
    */
   readEvents(poolId: string, max: number): Promise<{ ids: string[]; events: LeaseEvent[] }>;
   ackEvents(poolId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Adds back the numbers of the snapshot that the store does not have (after Redis lost its data, or
+   * an in-process store restarted), with their generations, rest times and recent holders; a lease
+   * that had not ended returns to its holder with a fresh lifetime. Numbers the store has are left
+   * untouched, so restoring a healthy pool, or twice, changes nothing.
+   */
+  restore(pool: PoolSettings, snapshot: PoolSnapshot, now: number): Promise<{ numbers: number; leases: number }>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -8,6 +8,9 @@ import { PUBLIC_ID } from '../shared/ids';
 import { formatNational } from '../shared/phone';
 import { classifyVisitSource } from './domain/classify-source';
 import type { VisitStore } from './visit-store';
+import type { PoolRecovery } from '../pool/pool-recovery';
+import { encodeVisitNote, type VisitSnapshot } from './visit-note';
+import { isVisitIdOf, newVisitId } from './visit-ids';
 
 export interface RegisterVisitInput {
   visitorId?: string;
@@ -32,7 +35,6 @@ export interface VisitResponse {
 }
 
 const newVisitorId = () => `vr_${randomBytes(16).toString('base64url')}`;
-const newVisitId = () => `vs_${randomBytes(16).toString('base64url')}`;
 
 /**
  * A website visit asks for a tracking number: classify where it came from, remember it, lease it
@@ -45,6 +47,7 @@ export class VisitService {
     private readonly poolStore: PoolStore,
     private readonly numbers: NumberDirectory,
     private readonly heartbeatSeconds: number,
+    private readonly recovery: PoolRecovery,
   ) {}
 
   async siteFor(siteKey: string): Promise<SiteWithPools> {
@@ -59,20 +62,21 @@ export class VisitService {
       return { visitorId: null, visitId: null, number: null, leaseToken: null, leaseExpiresAt: null, heartbeatSeconds: this.heartbeatSeconds };
     }
     const visitorId = input.visitorId && PUBLIC_ID.test(input.visitorId) ? input.visitorId : newVisitorId();
-    // A visit id we issued for this site is continued; anything else starts a new visit.
-    const known = input.visitId && PUBLIC_ID.test(input.visitId) ? await this.visits.touch(site.id, input.visitId, new Date(now)) : false;
-    const visitId = known ? (input.visitId as string) : newVisitId();
-    if (!known) {
-      const source = classifyVisitSource({ url: input.url, referrer: input.referrer ?? null, siteDomains: site.domains });
-      await this.visits.insert({ id: visitId, siteId: site.id, visitorId, title: input.title ?? null, source, at: new Date(now) });
-    }
-    const leased = pools[0] ? await this.leaseFrom(pools[0], visitId, now) : null;
+    // The script sends back the visit id it got from us (its visit cookie) to continue the visit.
+    // Nothing is read on this path: the first registration of an id fixes its source, later ones only
+    // mark it seen (see VisitStore.upsertMany). An id this site did not issue starts a new visit.
+    const visitId = input.visitId && isVisitIdOf(site.id, input.visitId) ? input.visitId : newVisitId(site.id);
+    const source = classifyVisitSource({ url: input.url, referrer: input.referrer ?? null, siteDomains: site.domains });
+    const snapshot: VisitSnapshot = { id: visitId, siteId: site.id, visitorId, title: input.title ?? null, source, at: now };
+    const pool = pools[0];
+    if (!pool) await this.visits.upsertMany([snapshot]);
+    const leased = pool ? await this.leaseFrom(pool, snapshot, now) : null;
     return {
       visitorId,
       visitId,
       number: leased?.number ?? null,
-      leaseToken: leased ? String(leased.lease.token) : null,
-      leaseExpiresAt: leased ? new Date(leased.lease.expiresAt).toISOString() : null,
+      leaseToken: leased?.lease ? String(leased.lease.token) : null,
+      leaseExpiresAt: leased?.lease ? new Date(leased.lease.expiresAt).toISOString() : null,
       heartbeatSeconds: this.heartbeatSeconds,
     };
   }
@@ -83,20 +87,24 @@ export class VisitService {
     const pool = pools[0];
     const token = Number(leaseToken);
     if (!site.trackingEnabled || !pool || !Number.isSafeInteger(token)) throw new ConflictError('This lease is no longer held; register the visit again.');
-    const result = await this.poolStore.heartbeat(poolSettings(pool), visitId, token, now);
+    let result = await this.poolStore.heartbeat(poolSettings(pool), visitId, token, now);
+    if (result.outcome === 'lost' && (await this.recovery.recoverIfLost(pool, now))) result = await this.poolStore.heartbeat(poolSettings(pool), visitId, token, now);
     if (result.outcome === 'lost') throw new ConflictError('This lease is no longer held; register the visit again.');
-    await this.visits.touch(site.id, visitId, new Date(now));
-    return { number: await this.show(result.lease), leaseExpiresAt: new Date(result.lease.expiresAt).toISOString() };
+    return { number: await this.show(result.lease.numberId), leaseExpiresAt: new Date(result.lease.expiresAt).toISOString() };
   }
 
-  private async leaseFrom(pool: Pool, visitId: string, now: number): Promise<{ number: ShownNumber; lease: LiveLease } | null> {
-    const result = await this.poolStore.lease(poolSettings(pool), visitId, now);
-    if (result.outcome === 'exhausted') return null;
-    return { number: await this.show(result.lease), lease: result.lease };
+  /** The visit's details ride along with the lease (one round trip) and reach Postgres in batches. */
+  private async leaseFrom(pool: Pool, visit: VisitSnapshot, now: number): Promise<{ number: ShownNumber; lease: LiveLease | null } | null> {
+    const note = encodeVisitNote(visit);
+    let result = await this.poolStore.lease(poolSettings(pool), visit.id, now, note);
+    if (result.outcome === 'exhausted' && (await this.recovery.recoverIfLost(pool, now))) result = await this.poolStore.lease(poolSettings(pool), visit.id, now, note);
+    if (result.outcome !== 'exhausted') return { number: await this.show(result.lease.numberId), lease: result.lease };
+    // Every number is taken: the overflow number (no lease, its calls credited 'static'), else the site's own.
+    return pool.overflowNumberId ? { number: await this.show(pool.overflowNumberId), lease: null } : null;
   }
 
-  private async show(lease: LiveLease): Promise<ShownNumber> {
-    const e164 = await this.numbers.e164Of(lease.numberId);
+  private async show(numberId: string): Promise<ShownNumber> {
+    const e164 = await this.numbers.e164Of(numberId);
     return { e164, display: formatNational(e164) };
   }
 }

@@ -1,38 +1,66 @@
 import type { Queryable } from '../db/database';
-import type { VisitSource } from './domain/classify-source';
-
-export interface NewVisit {
-  id: string;
-  siteId: string;
-  visitorId: string;
-  title: string | null;
-  source: VisitSource;
-  at: Date;
-}
+import type { VisitSnapshot } from './visit-note';
 
 export interface VisitStore {
-  insert(v: NewVisit): Promise<void>;
-  /** Marks the visit seen; false when no such visit exists for this site. */
-  touch(siteId: string, visitId: string, at: Date): Promise<boolean>;
+  /**
+   * Idempotent batch upsert: the first registration of a visit fixes its source and landing page,
+   * later ones only move last_seen_at forward. Replaying a batch changes nothing.
+   */
+  upsertMany(visits: readonly VisitSnapshot[]): Promise<void>;
+}
+
+/** One row per visit id: the earliest snapshot's details, the latest time seen. */
+export function mergeVisitSnapshots(visits: readonly VisitSnapshot[]): { first: VisitSnapshot; lastSeen: number }[] {
+  const byId = new Map<string, { first: VisitSnapshot; lastSeen: number }>();
+  for (const v of visits) {
+    const seen = byId.get(v.id);
+    if (!seen) byId.set(v.id, { first: v, lastSeen: v.at });
+    else {
+      if (v.at < seen.first.at) seen.first = v;
+      seen.lastSeen = Math.max(seen.lastSeen, v.at);
+    }
+  }
+  return [...byId.values()];
 }
 
 export class SqlVisitStore implements VisitStore {
   constructor(private readonly db: Queryable) {}
 
-  async insert(v: NewVisit): Promise<void> {
-    const s = v.source;
+  async upsertMany(visits: readonly VisitSnapshot[]): Promise<void> {
+    const rows = mergeVisitSnapshots(visits).map(({ first: v, lastSeen }) => ({
+      id: v.id,
+      site_id: v.siteId,
+      visitor_id: v.visitorId,
+      started_at: new Date(v.at).toISOString(),
+      last_seen_at: new Date(lastSeen).toISOString(),
+      landing_page: v.source.landingPage,
+      referrer: v.source.referrer,
+      title: v.title,
+      source: v.source.source,
+      medium: v.source.medium,
+      campaign: v.source.campaign,
+      term: v.source.term,
+      content: v.source.content,
+      gclid: v.source.clickIds.gclid ?? null,
+      gbraid: v.source.clickIds.gbraid ?? null,
+      wbraid: v.source.clickIds.wbraid ?? null,
+      msclkid: v.source.clickIds.msclkid ?? null,
+      fbclid: v.source.clickIds.fbclid ?? null,
+    }));
+    if (!rows.length) return;
+    // Visits of a site deleted meanwhile are dropped (the join), rather than failing the whole batch.
     await this.db.query(
       `INSERT INTO visits (id, site_id, visitor_id, started_at, last_seen_at, landing_page, referrer, title,
                            source, medium, campaign, term, content, gclid, gbraid, wbraid, msclkid, fbclid)
-       VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-       ON CONFLICT (id) DO NOTHING`,
-      [v.id, v.siteId, v.visitorId, v.at, s.landingPage, s.referrer, v.title, s.source, s.medium, s.campaign, s.term, s.content,
-        s.clickIds.gclid ?? null, s.clickIds.gbraid ?? null, s.clickIds.wbraid ?? null, s.clickIds.msclkid ?? null, s.clickIds.fbclid ?? null],
+       SELECT r.id, r.site_id, r.visitor_id, r.started_at, r.last_seen_at, r.landing_page, r.referrer, r.title,
+              r.source, r.medium, r.campaign, r.term, r.content, r.gclid, r.gbraid, r.wbraid, r.msclkid, r.fbclid
+         FROM jsonb_to_recordset($1::jsonb) AS r(id text, site_id uuid, visitor_id text, started_at timestamptz,
+              last_seen_at timestamptz, landing_page text, referrer text, title text, source text, medium text,
+              campaign text, term text, content text, gclid text, gbraid text, wbraid text, msclkid text, fbclid text)
+         JOIN sites s ON s.id = r.site_id
+       ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visits.last_seen_at, EXCLUDED.last_seen_at)
+         WHERE visits.site_id = EXCLUDED.site_id`,
+      [JSON.stringify(rows)],
     );
-  }
-
-  async touch(siteId: string, visitId: string, at: Date): Promise<boolean> {
-    const r = await this.db.query('UPDATE visits SET last_seen_at = GREATEST(last_seen_at, $3) WHERE id = $1 AND site_id = $2', [visitId, siteId, at]);
-    return r.rowCount > 0;
   }
 }

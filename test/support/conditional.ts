@@ -9,3 +9,19 @@ export const describeWithRedis = (name: string, fn: () => void): void =>
 
 export const describeWithServices = (name: string, fn: () => void): void =>
   (hasRedis() && hasPostgres() ? describe : describe.skip)(`${name}${hasRedis() && hasPostgres() ? '' : ' [SKIPPED: needs Redis and Postgres]'}`, fn);
+
+/**
+ * describe() when `requirement.met`; otherwise the suite is skipped with the reason in its name, except
+ * under REQUIRE_SERVICES=1 (CI), where a missing requirement fails the run instead of hiding behind a skip.
+ */
+export function describeIf(requirement: { met: boolean; missing: string }, name: string, fn: () => void): void {
+  if (requirement.met) return describe(name, fn);
+  if (process.env.REQUIRE_SERVICES === '1') {
+    return describe(name, () => {
+      it('has what it needs to run', () => {
+        throw new Error(`REQUIRE_SERVICES=1 but ${requirement.missing}`);
+      });
+    });
+  }
+  describe.skip(`${name} [SKIPPED: ${requirement.missing}]`, fn);
+}

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import type express from 'express';
+import express from 'express';
 import { loadConfig, type AppConfig } from '../../config';
 import { buildContainer, type Container } from '../../src/container';
 import { createApp } from '../../src/app';
@@ -37,7 +37,14 @@ export type Backend = 'real' | 'embedded';
  * The whole service in-process: `real` = this machine's Postgres (own database) and Redis (own key
  * prefix); `embedded` = PGlite in memory and the in-process pool, as `npm start` runs without URLs.
  */
-export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Use this Redis (e.g. a private one a test may flush) instead of the machine's shared one. */
+  redisUrl?: string;
+  /** Reuse a database (e.g. to restart the service on the same data); the caller drops it. */
+  database?: TestDatabase;
+}
+
+export async function startTestApp(backend: Backend, env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     ADMIN_API_KEY: TEST_ADMIN_KEY,
@@ -52,21 +59,30 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
   let poolStore: PoolStore;
   let cleanupRedis = async () => undefined as void;
   if (backend === 'real') {
-    testDb = await createPostgresTestDatabase();
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    testDb = opts.database ?? (await createPostgresTestDatabase());
+    const redis = new Redis(opts.redisUrl ?? TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
     const prefix = uniquePrefix('e2e');
     poolStore = new RedisPoolStore(redis, prefix);
     cleanupRedis = async () => {
-      await deleteKeysWithPrefix(redis, prefix);
-      await redis.quit();
+      // A test may have stopped its private Redis: cleaning up must not fail the run then.
+      await deleteKeysWithPrefix(redis, prefix).catch(() => undefined);
+      redis.disconnect();
     };
   } else {
-    testDb = await createPgliteTestDatabase();
+    testDb = opts.database ?? (await createPgliteTestDatabase());
     poolStore = new MemoryPoolStore();
   }
   const container = await buildContainer(config, { db: testDb.db, poolStore, clock });
+  // Visits and lease history reach Postgres in batches off the request path (in production every
+  // LEASE_FLUSH_INTERVAL_MS). Here every request first drains what earlier requests left, so tests
+  // read back deterministic state without sleeping.
+  const app = express();
+  app.use((_req, _res, next) => {
+    container.leaseHistory.flush().then(() => next(), next);
+  });
+  app.use(createApp(container));
   return {
-    app: createApp(container),
+    app,
     container,
     clock,
     config,
@@ -74,7 +90,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
       await container.close();
       await poolStore.close();
       await cleanupRedis();
-      await testDb.drop();
+      if (!opts.database) await testDb.drop();
     },
   };
 }

@@ -33,6 +33,7 @@ export function toLeaseEvents(poolId: string, reply: unknown): { ids: string[]; 
 }
 
 function toLeaseEvent(poolId: string, f: Map<string, string>): LeaseEvent {
+  if (f.get('type') === 'note') return { type: 'note', poolId, visitId: field(f, 'visitId'), at: Number(field(f, 'at')), note: field(f, 'note') };
   const common = { poolId, numberId: field(f, 'numberId'), visitId: field(f, 'visitId'), token: Number(field(f, 'token')), at: Number(field(f, 'at')) };
   const type = field(f, 'type');
   if (type === 'granted') return { type, ...common };

@@ -6,6 +6,7 @@ import type {
   LeaseResult,
   NumberHolders,
   PoolSettings,
+  PoolSnapshot,
   PoolStats,
   PoolStore,
 } from '../pool-store';
@@ -58,11 +59,11 @@ export class RedisPoolStore implements PoolStore {
     await this.scripts.removeNumbers([...reclaimKeys(k), k.members], [now, RECENT_HOLDERS_KEPT, ...numberIds]);
   }
 
-  async lease(pool: PoolSettings, visitId: string, now: number): Promise<LeaseResult> {
+  async lease(pool: PoolSettings, visitId: string, now: number, note?: string): Promise<LeaseResult> {
     const k = this.keys(pool.poolId);
     const reply = await this.scripts.lease(
       [...reclaimKeys(k), k.gen, k.exhausted],
-      [...this.reclaimArgs(pool, now), pool.leaseMs, pool.exhaustionPolicy, visitId],
+      [...this.reclaimArgs(pool, now), pool.leaseMs, pool.exhaustionPolicy, visitId, note ?? ''],
     );
     const result = toLeaseOutcome(reply);
     if (result.outcome === 'lost') throw new Error('lease script answered LOST');
@@ -98,6 +99,23 @@ export class RedisPoolStore implements PoolStore {
   async ackEvents(poolId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.scripts.ackEvents([this.keys(poolId).events], [LEASE_HISTORY_GROUP, ...ids]);
+  }
+
+  async restore(pool: PoolSettings, snapshot: PoolSnapshot, now: number): Promise<{ numbers: number; leases: number }> {
+    if (snapshot.numbers.length === 0) return { numbers: 0, leases: 0 };
+    const k = this.keys(pool.poolId);
+    const encoded = JSON.stringify({
+      numbers: snapshot.numbers.map((n) => [
+        n.numberId,
+        n.generation,
+        n.availableAt,
+        // Same encoding as includes/endLease.lua: [visitId, token, startedAt, endedAt] as integer strings.
+        n.recent.length ? JSON.stringify(n.recent.map((h) => [h.visitId, String(h.token), String(h.startedAt), String(h.endedAt)])) : '',
+      ]),
+      leases: snapshot.leases.map((l) => [l.numberId, l.visitId, l.token, l.startedAt]),
+    });
+    const reply = (await this.scripts.restore([k.free, k.leased, k.holder, k.byVisit, k.recent, k.gen, k.members], [now, pool.leaseMs, encoded])) as [number, number];
+    return { numbers: Number(reply[0]), leases: Number(reply[1]) };
   }
 
   async ping(): Promise<void> {

@@ -6,8 +6,10 @@ const SECRET_KEY = /(authorization|api[-_]?key|token|secret|password|cookie|sign
 const PHONE_KEY = /(^|_)(from|to|caller|called|phone|number|e164|forwardedto|forward_to|forwardto|msisdn)$/i;
 const IP_KEY = /(^|_)(ip|ipaddress|remoteaddress|x-forwarded-for)$/i;
 
-// +country digits, or national numbers of 9+ digits with common separators.
-const PHONE_IN_TEXT = /(?<![\w+])\+?\d[\d\s().-]{7,}\d(?!\w)/g;
+// +country digits, or national numbers of 9+ digits with common separators. A digit run glued to a
+// word is part of an id (hex CallSids) and is left alone, unless a plus (or its URL encoding, as in a
+// logged request path) says a number starts there.
+const PHONE_IN_TEXT = /(?:\+|(?<=%2[Bb])|(?<![\w+]))\d[\d\s().-]{7,}\d(?!\w)/g;
 const IPV4_IN_TEXT = /\b(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/g;
 const IPV6_IN_TEXT = /\b([0-9a-f]{1,4}):(?:[0-9a-f]{0,4}:){2,6}[0-9a-f]{0,4}\b/gi;
 

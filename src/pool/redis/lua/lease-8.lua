@@ -22,6 +22,8 @@
     ARGV[5] leaseMs
     ARGV[6] exhaustion policy: 'overflow' | 'recycle'
     ARGV[7] visitId
+    ARGV[8] note: opaque text appended to the event log as a 'note' event before anything else
+            happens, whatever the outcome; empty = none
 
   Output:
     {GRANTED, numberId, visitId, token, startedAt, renewedAt, expiresAt [, displacedVisitId]}
@@ -41,6 +43,7 @@ local kept = tonumber(ARGV[4])
 local leaseMs = tonumber(ARGV[5])
 local policy = ARGV[6]
 local visitId = ARGV[7]
+local note = ARGV[8]
 
 local function grantLease(numberId)
   local lease = { visitId = visitId, token = redis.call('HINCRBY', keys.gen, numberId, 1),
@@ -55,6 +58,10 @@ local function grantLease(numberId)
 end
 
 reclaimExpired(keys, now, cooldownMs, graceMs, kept)
+
+if note ~= '' then
+  redis.call('XADD', keys.events, '*', 'type', 'note', 'visitId', visitId, 'at', now, 'note', note)
+end
 
 local heldNumber, heldLease = liveLeaseOfVisit(keys, visitId)
 if heldNumber then

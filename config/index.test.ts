@@ -1,0 +1,181 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, SIMULATED_AUTH_TOKEN } from './index';
+
+const ADMIN_KEY = 'ctk_admin_config_test_0123456789';
+const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
+
+/** loadConfig's error for `env`, failing the test when it does not throw a ConfigError. */
+function configErrorFor(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('when only an admin key is set, then every other setting has its documented default', () => {
+      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY });
+
+      expect(config).toEqual({
+        env: 'development',
+        port: 3000,
+        host: '0.0.0.0',
+        publicBaseUrl: 'http://localhost:3000',
+        databaseUrl: undefined,
+        embeddedDataDir: path.resolve('./data'),
+        redisUrl: undefined,
+        redisKeyPrefix: 'ct:',
+        telephony: { provider: 'simulated', accountSid: undefined, authToken: SIMULATED_AUTH_TOKEN },
+        adminApiKey: ADMIN_KEY,
+        adminApiKeyFile: undefined,
+        logLevel: 'info',
+        seedDemo: true,
+        defaults: { leaseSeconds: 1800, graceSeconds: 900, heartbeatSeconds: 60 },
+        leaseFlushIntervalMs: 1000,
+        shutdownTimeoutMs: 10_000,
+      });
+    });
+
+    it('when PORT is set without PUBLIC_BASE_URL, then the public URL follows the port', () => {
+      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, PORT: '8080' });
+
+      expect(config.port).toBe(8080);
+      expect(config.publicBaseUrl).toBe('http://localhost:8080');
+    });
+
+    it('when PUBLIC_BASE_URL ends with slashes, then they are removed so webhook URLs are not doubled', () => {
+      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, PUBLIC_BASE_URL: 'https://calls.example.test//' });
+
+      expect(config.publicBaseUrl).toBe('https://calls.example.test');
+    });
+
+    it('when PORT is set but empty, then the default port is used rather than a random one', () => {
+      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, PORT: '' });
+
+      expect(config.port).toBe(3000);
+    });
+
+    it('when a DATABASE_URL is given, then demo seeding is off by default', () => {
+      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: 'postgres://ct@db.example.test/ct' });
+
+      expect(config.databaseUrl).toBe('postgres://ct@db.example.test/ct');
+      expect(config.seedDemo).toBe(false);
+    });
+
+    it('when both Twilio credentials are set without TELEPHONY_PROVIDER, then Twilio is chosen', () => {
+      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: 'twilio-token-for-tests' });
+
+      expect(config.telephony).toEqual({ provider: 'twilio', accountSid: ACCOUNT_SID, authToken: 'twilio-token-for-tests' });
+    });
+
+    it('when SEED_DEMO is "false" in embedded mode, then seeding is off', () => {
+      expect(loadConfig({ ADMIN_API_KEY: ADMIN_KEY, SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    });
+  });
+
+  describe('invalid variables', () => {
+    it.each([
+      ['PORT', { PORT: 'abc' }],
+      ['PORT', { PORT: '70000' }],
+      ['DATABASE_URL', { DATABASE_URL: 'mysql://ct@db.example.test/ct' }],
+      ['REDIS_URL', { REDIS_URL: 'http://cache.example.test:6379' }],
+      ['TWILIO_ACCOUNT_SID', { TWILIO_ACCOUNT_SID: 'AC123' }],
+      ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'ftp://calls.example.test' }],
+      ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+      ['TELEPHONY_PROVIDER', { TELEPHONY_PROVIDER: 'vonage' }],
+      ['DEFAULT_LEASE_SECONDS', { DEFAULT_LEASE_SECONDS: '5' }],
+    ])('when %s is %j, then a ConfigError names the variable', (variable, env) => {
+      const error = configErrorFor({ ADMIN_API_KEY: ADMIN_KEY, ...env });
+
+      expect(error.message).toContain(`${variable}:`);
+    });
+
+    it('when ADMIN_API_KEY is too short, then the error names it without echoing the key', () => {
+      const error = configErrorFor({ ADMIN_API_KEY: 'short-secret-42' });
+
+      expect(error.message).toContain('ADMIN_API_KEY');
+      expect(error.message).not.toContain('short-secret-42');
+    });
+
+    it('when TELEPHONY_PROVIDER=twilio has no credentials, then the error names both Twilio variables', () => {
+      const error = configErrorFor({ ADMIN_API_KEY: ADMIN_KEY, TELEPHONY_PROVIDER: 'twilio' });
+
+      expect(error.message).toContain('TWILIO_ACCOUNT_SID');
+      expect(error.message).toContain('TWILIO_AUTH_TOKEN');
+    });
+
+    it('when TELEPHONY_PROVIDER=twilio has an account SID but no token, then loading fails', () => {
+      const error = configErrorFor({ ADMIN_API_KEY: ADMIN_KEY, TELEPHONY_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: ACCOUNT_SID });
+
+      expect(error.message).toContain('TWILIO_AUTH_TOKEN');
+    });
+
+    it('when DATABASE_URL is set without ADMIN_API_KEY, then the key is required', () => {
+      const error = configErrorFor({ DATABASE_URL: 'postgres://ct@db.example.test/ct' });
+
+      expect(error.message).toContain('ADMIN_API_KEY');
+    });
+
+    it('when NODE_ENV=production has no ADMIN_API_KEY, then the key is required even in embedded mode', () => {
+      const error = configErrorFor({ NODE_ENV: 'production' });
+
+      expect(error.message).toContain('ADMIN_API_KEY');
+    });
+  });
+
+  describe('generated admin key in embedded mode', () => {
+    let dataDir: string;
+
+    beforeEach(() => {
+      dataDir = mkdtempSync(path.join(tmpdir(), 'ct-config-'));
+    });
+    afterEach(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('when no ADMIN_API_KEY is set, then a key is written to the data folder readable only by its owner', () => {
+      const config = loadConfig({ EMBEDDED_DATA_DIR: dataDir });
+
+      const keyFile = path.join(dataDir, 'admin-api-key');
+      expect(config.adminApiKeyFile).toBe(keyFile);
+      expect(config.adminApiKey).toMatch(/^ctk_admin_[A-Za-z0-9_-]{32}$/);
+      expect(readFileSync(keyFile, 'utf8').trim()).toBe(config.adminApiKey);
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    });
+
+    it('when the data folder does not exist yet, then it is created for the key', () => {
+      const nested = path.join(dataDir, 'not', 'yet');
+
+      const config = loadConfig({ EMBEDDED_DATA_DIR: nested });
+
+      expect(readFileSync(path.join(nested, 'admin-api-key'), 'utf8').trim()).toBe(config.adminApiKey);
+    });
+
+    it('when the config is loaded again, then the saved key is reused', () => {
+      const first = loadConfig({ EMBEDDED_DATA_DIR: dataDir });
+
+      const second = loadConfig({ EMBEDDED_DATA_DIR: dataDir });
+
+      expect(second.adminApiKey).toBe(first.adminApiKey);
+    });
+
+    it('when a key file already exists, then its key is used as written', () => {
+      writeFileSync(path.join(dataDir, 'admin-api-key'), 'ctk_admin_saved_earlier_0123456789\n', { mode: 0o600 });
+
+      expect(loadConfig({ EMBEDDED_DATA_DIR: dataDir }).adminApiKey).toBe('ctk_admin_saved_earlier_0123456789');
+    });
+
+    it('when ADMIN_API_KEY is set, then no key file is written', () => {
+      const config = loadConfig({ EMBEDDED_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY });
+
+      expect(config.adminApiKeyFile).toBeUndefined();
+      expect(() => statSync(path.join(dataDir, 'admin-api-key'))).toThrow();
+    });
+  });
+});

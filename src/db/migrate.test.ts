@@ -1,0 +1,103 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { migrate, MIGRATIONS_DIR, splitStatements } from './migrate';
+import { PgliteDatabase } from './pglite-database';
+
+describe('splitStatements', () => {
+  it('when statements end with semicolons on their lines, then each becomes one trimmed statement', () => {
+    const sql = 'CREATE TABLE a (id int);\n\n  CREATE INDEX a_idx ON a (id);  \nALTER TABLE a ADD COLUMN b text;';
+
+    expect(splitStatements(sql)).toEqual(['CREATE TABLE a (id int)', 'CREATE INDEX a_idx ON a (id)', 'ALTER TABLE a ADD COLUMN b text']);
+  });
+
+  it('when a statement spans several lines, then its lines stay together', () => {
+    const sql = 'CREATE TABLE a (\n  id int,\n  name text\n);\n';
+
+    expect(splitStatements(sql)).toEqual(['CREATE TABLE a (\n  id int,\n  name text\n)']);
+  });
+
+  it('when the file has comments, then they are dropped, including comment-only lines and trailing comments', () => {
+    const sql = '-- header\n-- more header\nCREATE TABLE a (\n  id int -- the key\n);\n-- footer\n';
+
+    expect(splitStatements(sql)).toEqual(['CREATE TABLE a (\n  id int \n)']);
+  });
+
+  it('when the last statement has no semicolon, then it is still returned', () => {
+    expect(splitStatements('SELECT 1;\nSELECT 2')).toEqual(['SELECT 1', 'SELECT 2']);
+  });
+
+  it('when a semicolon sits inside a line (a string literal), then the statement is not cut there', () => {
+    expect(splitStatements("INSERT INTO t VALUES ('a;b');\n")).toEqual(["INSERT INTO t VALUES ('a;b')"]);
+  });
+
+  it('when the input is only whitespace and comments, then there are no statements', () => {
+    expect(splitStatements('\n  -- nothing here\n\n')).toEqual([]);
+  });
+
+  it.each(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')))('when the shipped migration %s is split, then no statement keeps a semicolon or a comment', (file) => {
+    const statements = splitStatements(readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8'));
+
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements.filter((s) => s.endsWith(';') || s.includes('--'))).toEqual([]);
+  });
+});
+
+describe('migrate on PGlite', () => {
+  let db: PgliteDatabase;
+  let dir: string;
+
+  beforeEach(async () => {
+    db = await PgliteDatabase.open();
+    dir = mkdtempSync(path.join(tmpdir(), 'ct-migrations-'));
+  });
+  afterEach(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const appliedNames = async () => (await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).rows.map((r) => r.name);
+
+  it('when the service migrates a fresh database twice, then the second run applies nothing', async () => {
+    const first = await migrate(db);
+
+    const second = await migrate(db);
+
+    const shipped = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    expect(first).toEqual(shipped);
+    expect(first[0]).toBe('001_foundation.sql');
+    expect(second).toEqual([]);
+    expect(await appliedNames()).toEqual(shipped);
+  });
+
+  it('when the foundation is applied, then the tables the stores use exist', async () => {
+    await migrate(db);
+
+    const { rows } = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
+
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['call_events', 'calls', 'clients', 'leases', 'pools', 'sites', 'tracking_numbers', 'visits']));
+  });
+
+  it('when a new migration file appears, then only it is applied, in name order after the earlier ones', async () => {
+    writeFileSync(path.join(dir, '001_a.sql'), 'CREATE TABLE a (id int);\n');
+    await migrate(db, dir);
+    writeFileSync(path.join(dir, '003_c.sql'), 'ALTER TABLE b ADD COLUMN c int;\n');
+    writeFileSync(path.join(dir, '002_b.sql'), 'CREATE TABLE b (id int);\n');
+    writeFileSync(path.join(dir, 'README.md'), 'not a migration');
+
+    const applied = await migrate(db, dir);
+
+    expect(applied).toEqual(['002_b.sql', '003_c.sql']);
+    expect(await appliedNames()).toEqual(['001_a.sql', '002_b.sql', '003_c.sql']);
+  });
+
+  it('when a migration fails halfway, then none of the run is kept and it is not recorded', async () => {
+    writeFileSync(path.join(dir, '001_a.sql'), 'CREATE TABLE a (id int);\n');
+    writeFileSync(path.join(dir, '002_broken.sql'), 'CREATE TABLE b (id int);\nALTER TABLE missing ADD COLUMN x int;\n');
+
+    await expect(migrate(db, dir)).rejects.toThrow(/missing/);
+
+    const tables = await db.query("SELECT 1 FROM information_schema.tables WHERE table_name IN ('a', 'b', 'schema_migrations')");
+    expect(tables.rowCount).toBe(0);
+  });
+});
