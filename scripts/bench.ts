@@ -19,7 +19,7 @@ import { readOptions, type BenchOptions } from './bench/options';
 import { freePort, startChild, type ChildServer } from './bench/processes';
 import { createPrivateDatabase, deleteKeysWithPrefix, existingDatabase, uniqueRedisPrefix, withClient } from './bench/resources';
 import { AdminApi, NumberRanges, createClient, createPool, leaseVisits, poolStats, type BenchPool } from './bench/arrange';
-import { bareScenario, heartbeatScenario, leaseScenario, nextVisitId, voiceScenario, type Scenario, type ScenarioKey } from './bench/scenarios';
+import { bareScenario, heartbeatScenario, leaseScenario, voiceScenario, type Scenario, type ScenarioKey } from './bench/scenarios';
 import { runLoad, stopLoad, type LoadResult } from './bench/load';
 import { leaseMemory, poolKeyMemory, usedMemory, waitForDrainedEvents, type LeaseMemory } from './bench/redis-memory';
 import { memoryLines, poolSizeLine, resultsTable, roundsTable, summarise, type Verdict } from './bench/report';
@@ -90,7 +90,7 @@ async function measureLeaseMemory(redis: Redis, prefix: string, service: ChildSe
   await waitForDrainedEvents(redis, prefix, [pool.poolId]);
   const before = await poolKeyMemory(redis, prefix, pool.poolId);
   const usedBefore = await usedMemory(redis);
-  await leaseVisits(service.baseUrl, pool.siteKey, Array.from({ length: leases }, nextVisitId));
+  await leaseVisits(service.baseUrl, pool.siteKey, leases);
   const drained = await waitForDrainedEvents(redis, prefix, [pool.poolId]);
   const after = await poolKeyMemory(redis, prefix, pool.poolId);
   return leaseMemory(leases, before, after, usedBefore, await usedMemory(redis), drained);
@@ -156,7 +156,7 @@ async function bench(o: BenchOptions, cleanup: Cleanup): Promise<void> {
   log(`arranged 3 pools (${BIG_POOL + SMALL_POOL + HEARTBEAT_VISITS} numbers) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const memory = await measureLeaseMemory(redis, prefix, service, big, o.memoryLeases);
-  const held = await leaseVisits(service.baseUrl, steady.siteKey, Array.from({ length: HEARTBEAT_VISITS }, nextVisitId));
+  const held = await leaseVisits(service.baseUrl, steady.siteKey, HEARTBEAT_VISITS);
 
   const scenarios: Scenario[] = [
     bareScenario(bare.baseUrl),

@@ -51,15 +51,18 @@ export class AdminApi {
   }
 }
 
-/** Hands out area codes in order, so the pools never ask the carrier for a range that is already sold. */
+/**
+ * Hands out the carrier's area codes in order, so no two pools ask for the same range. Provisioning
+ * runs one request at a time per area code (two at once would be offered the same numbers) and
+ * several area codes in parallel: it buys and stores numbers one by one, 11,000 of them take a while.
+ */
 export class NumberRanges {
   private area = 0;
   private usedInArea = 0;
 
-  /** Buys `count` numbers into the pool, at most 100 per call and never across an exhausted range. */
   async provision(api: AdminApi, poolId: string, count: number): Promise<void> {
-    let left = count;
-    while (left > 0) {
+    const perArea = new Map<string, number[]>();
+    for (let left = count; left > 0; ) {
       if (this.usedInArea === NUMBERS_PER_AREA) {
         this.area += 1;
         this.usedInArea = 0;
@@ -67,11 +70,18 @@ export class NumberRanges {
       const areaCode = UK_AREAS[this.area];
       if (!areaCode) throw new Error(`the simulated carrier has only ${UK_AREAS.length * NUMBERS_PER_AREA} UK numbers`);
       const batch = Math.min(left, PROVISION_BATCH, NUMBERS_PER_AREA - this.usedInArea);
-      const res = await api.post<{ numbers: unknown[]; failed: unknown[] }>(`/v1/pools/${poolId}/numbers`, { count: batch, country: 'GB', areaCode });
-      if (res.numbers.length !== batch) throw new Error(`asked for ${batch} numbers in area ${areaCode}, got ${res.numbers.length}: ${JSON.stringify(res.failed)}`);
+      perArea.set(areaCode, [...(perArea.get(areaCode) ?? []), batch]);
       this.usedInArea += batch;
       left -= batch;
     }
+    await Promise.all(
+      [...perArea].map(async ([areaCode, batches]) => {
+        for (const batch of batches) {
+          const res = await api.post<{ numbers: unknown[]; failed: unknown[] }>(`/v1/pools/${poolId}/numbers`, { count: batch, country: 'GB', areaCode });
+          if (res.numbers.length !== batch) throw new Error(`asked for ${batch} numbers in area ${areaCode}, got ${res.numbers.length}: ${JSON.stringify(res.failed)}`);
+        }
+      }),
+    );
   }
 }
 
@@ -103,30 +113,30 @@ export async function poolStats(api: AdminApi, poolId: string): Promise<PoolStat
   return (await api.get<{ stats: PoolStatsView }>(`/v1/pools/${poolId}`)).stats;
 }
 
-/** What the tracking script sends for a new visit from an ad click; the bare route gets the same body. */
-export function visitBody(visitId: string): string {
-  return JSON.stringify({
-    visitId,
-    url: `https://${BENCH_DOMAIN}/landing?utm_source=google&utm_medium=cpc&utm_campaign=bench&gclid=bench123`,
-    referrer: 'https://www.google.com/',
-    title: 'Bench landing page',
-  });
-}
+/**
+ * What the tracking script sends for a new visit from an ad click; the bare route gets the same body.
+ * No visitId: the service issues visit ids itself (tagged with the site), so a new visit sends none.
+ */
+export const NEW_VISIT_BODY = JSON.stringify({
+  url: `https://${BENCH_DOMAIN}/landing?utm_source=google&utm_medium=cpc&utm_campaign=bench&gclid=bench123`,
+  referrer: 'https://www.google.com/',
+  title: 'Bench landing page',
+});
 
 export const trackingHeaders = { 'content-type': 'application/json', origin: `https://${BENCH_DOMAIN}` };
 
-/** Leases the given visits through the public tracking API, a few at a time; every one must get a number. */
-export async function leaseVisits(baseUrl: string, siteKey: string, visitIds: readonly string[], concurrency = 32): Promise<LeasedVisit[]> {
-  const leased: LeasedVisit[] = new Array(visitIds.length);
-  let next = 0;
+/** Opens `count` new visits through the public tracking API, a few at a time; every one must get a number. */
+export async function leaseVisits(baseUrl: string, siteKey: string, count: number, concurrency = 32): Promise<LeasedVisit[]> {
+  const leased: LeasedVisit[] = [];
+  let started = 0;
   const worker = async () => {
-    for (let i = next++; i < visitIds.length; i = next++) {
-      const res = await fetch(`${baseUrl}/t/${siteKey}/visits`, { method: 'POST', headers: trackingHeaders, body: visitBody(visitIds[i]) });
-      const body = (await res.json()) as { leaseToken: string | null; number: { e164: string } | null };
-      if (!res.ok || !body.leaseToken || !body.number) throw new Error(`visit ${visitIds[i]} got no lease (${res.status}): ${JSON.stringify(body)}`);
-      leased[i] = { visitId: visitIds[i], leaseToken: body.leaseToken, e164: body.number.e164 };
+    while (started++ < count) {
+      const res = await fetch(`${baseUrl}/t/${siteKey}/visits`, { method: 'POST', headers: trackingHeaders, body: NEW_VISIT_BODY });
+      const body = (await res.json()) as { visitId: string | null; leaseToken: string | null; number: { e164: string } | null };
+      if (!res.ok || !body.visitId || !body.leaseToken || !body.number) throw new Error(`a new visit got no lease (${res.status}): ${JSON.stringify(body)}`);
+      leased.push({ visitId: body.visitId, leaseToken: body.leaseToken, e164: body.number.e164 });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, visitIds.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return leased;
 }

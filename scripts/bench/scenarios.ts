@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type autocannon from 'autocannon';
 import twilio from 'twilio';
-import { trackingHeaders, visitBody, type BenchPool, type LeasedVisit } from './arrange';
+import { NEW_VISIT_BODY, trackingHeaders, type BenchPool, type LeasedVisit } from './arrange';
 
 export type ScenarioKey = 'bare' | 'lease' | 'leaseSmall' | 'heartbeat' | 'voice';
 
@@ -13,36 +13,30 @@ export interface Scenario {
   request: autocannon.Request;
 }
 
-// Every request body is built per request, in every scenario (the bare one too), so the load
-// generator does the same work whichever server it drives.
 const runTag = randomBytes(4).toString('hex');
-let visitCounter = 0;
-/** Fresh per request and unique across runs: matches the tracking API's id pattern /^[A-Za-z0-9_-]{8,64}$/. */
-export const nextVisitId = (): string => `vs_bench${runTag}${(visitCounter++).toString(36)}`;
-
 let callCounter = 0;
+/** Unique across requests and runs: CA + 32 hex digits, like Twilio's. */
 const nextCallSid = (): string => `CA${runTag}${(callCounter++).toString(16).padStart(24, '0')}`;
-
-function perRequest(build: (req: autocannon.Request) => autocannon.Request): autocannon.Request['setupRequest'] {
-  return (req) => build(req);
-}
 
 export function bareScenario(baseUrl: string): Scenario {
   return {
     key: 'bare',
     title: 'bare Express route (POST /bare)',
     baseUrl,
-    request: { method: 'POST', path: '/bare', headers: { 'content-type': 'application/json' }, setupRequest: perRequest((r) => ({ ...r, body: visitBody(nextVisitId()) })) },
+    request: { method: 'POST', path: '/bare', headers: { 'content-type': 'application/json' }, body: NEW_VISIT_BODY },
   };
 }
 
-/** A new visit every request: each one leases (or, once the pool is exhausted, recycles) a number. */
+/**
+ * A new visit every request (no visitId, so the service issues a fresh one): each leases a free
+ * number or, once the pool is exhausted, recycles the oldest lease.
+ */
 export function leaseScenario(baseUrl: string, pool: BenchPool, key: 'lease' | 'leaseSmall'): Scenario {
   return {
     key,
     title: `new-visit lease (pool of ${pool.size.toLocaleString('en')})`,
     baseUrl,
-    request: { method: 'POST', path: `/t/${pool.siteKey}/visits`, headers: trackingHeaders, setupRequest: perRequest((r) => ({ ...r, body: visitBody(nextVisitId()) })) },
+    request: { method: 'POST', path: `/t/${pool.siteKey}/visits`, headers: trackingHeaders, body: NEW_VISIT_BODY },
   };
 }
 
@@ -54,7 +48,7 @@ export function heartbeatScenario(baseUrl: string, pool: BenchPool, visits: read
     key: 'heartbeat',
     title: 'heartbeat',
     baseUrl,
-    request: { method: 'POST', path: calls[0].path, headers: trackingHeaders, setupRequest: perRequest((r) => ({ ...r, ...calls[i++ % calls.length] })) },
+    request: { method: 'POST', path: calls[0].path, headers: trackingHeaders, setupRequest: (r) => ({ ...r, ...calls[i++ % calls.length] }) },
   };
 }
 
@@ -73,13 +67,13 @@ export function voiceScenario(baseUrl: string, authToken: string, visits: readon
     request: {
       method: 'POST',
       path: '/webhooks/twilio/voice',
-      setupRequest: perRequest((r) => {
+      setupRequest: (r) => {
         const to = visits[i++ % visits.length].e164;
         const from = `+447700900${String(i % 1000).padStart(3, '0')}`;
         const params = { AccountSid: accountSid, ApiVersion: '2010-04-01', CallSid: nextCallSid(), CallStatus: 'ringing', Direction: 'inbound', From: from, Caller: from, FromCountry: 'GB', To: to, Called: to, ToCountry: 'GB' };
         const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, webhookUrl, params) };
         return { ...r, headers, body: new URLSearchParams(params).toString() };
-      }),
+      },
     },
   };
 }

@@ -4,6 +4,7 @@ import { poolSettings } from '../pool/pool-config-store';
 import type { PoolStore } from '../pool/pool-store';
 import { getLogger } from '../shared/logging/logger';
 import { TtlCache } from '../shared/ttl-cache';
+import { withTimeout } from '../shared/with-timeout';
 import type { Pool } from '../pool/pool-config-store';
 import { attributeCall, UNATTRIBUTED, type Attribution } from './domain/attribution';
 import { isAnsweredDialStatus, isCallStatus, type CallStatus } from './domain/call-status';
@@ -11,6 +12,8 @@ import type { CallStore, EventOutcome } from './call-store';
 import type { PoolRecovery } from '../pool/pool-recovery';
 
 const log = getLogger('calls');
+/** Twilio waits 15 s for TwiML; the lookup that credits the call gets a small share of that. */
+const ATTRIBUTION_BUDGET_MS = 2000;
 
 /** The fields of Twilio's voice webhook we act on (every field received is still signed and checked). */
 export interface InboundCallParams {
@@ -52,7 +55,8 @@ export class CallService {
       // Overflow and static numbers are never leased: no visit can explain their calls.
       const rotating = route.role === 'pool' && route.poolId;
       const pool = rotating ? await this.poolCache.get(route.poolId as string, () => this.pools.findById(route.poolId as string)) : null;
-      attribution = attributeCall(pool ? await this.holdersOf(pool, route.numberId, now) : null);
+      // Bounded: a pool store that hangs (a cluster with no reachable node) must not hold the caller.
+      attribution = attributeCall(pool ? await withTimeout(this.holdersOf(pool, route.numberId, now), ATTRIBUTION_BUDGET_MS, 'attribution lookup') : null);
     } catch (err) {
       // The pool store (or the pool's settings) could not be read: forward anyway, credit later.
       needsReattribution = true;

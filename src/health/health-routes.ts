@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { withTimeout } from '../shared/with-timeout';
 
 export interface ReadinessCheck {
   name: string;
@@ -26,11 +27,4 @@ export function healthRoutes(checks: ReadinessCheck[], info: { mode: string }): 
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', mode: info.mode, checks: Object.fromEntries(results) });
   });
   return router;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('timeout')), ms);
-    p.then(resolve, reject).finally(() => clearTimeout(t));
-  });
 }

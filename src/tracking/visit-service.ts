@@ -6,6 +6,7 @@ import type { NumberDirectory } from '../numbers/number-directory';
 import { ConflictError, NotFoundError } from '../shared/errors';
 import { PUBLIC_ID } from '../shared/ids';
 import { formatNational } from '../shared/phone';
+import { withTimeout } from '../shared/with-timeout';
 import { classifyVisitSource } from './domain/classify-source';
 import type { VisitStore } from './visit-store';
 import type { PoolRecovery } from '../pool/pool-recovery';
@@ -33,6 +34,9 @@ export interface VisitResponse {
   leaseExpiresAt: string | null;
   heartbeatSeconds: number;
 }
+
+/** A page waits for its number: a pool store that hangs becomes a 503 (the page keeps its own number). */
+const POOL_BUDGET_MS = 2000;
 
 const newVisitorId = () => `vr_${randomBytes(16).toString('base64url')}`;
 
@@ -96,7 +100,7 @@ export class VisitService {
   /** The visit's details ride along with the lease (one round trip) and reach Postgres in batches. */
   private async leaseFrom(pool: Pool, visit: VisitSnapshot, now: number): Promise<{ number: ShownNumber; lease: LiveLease | null } | null> {
     const note = encodeVisitNote(visit);
-    let result = await this.poolStore.lease(poolSettings(pool), visit.id, now, note);
+    let result = await withTimeout(this.poolStore.lease(poolSettings(pool), visit.id, now, note), POOL_BUDGET_MS, 'pool store');
     if (result.outcome === 'exhausted' && (await this.recovery.recoverIfLost(pool, now))) result = await this.poolStore.lease(poolSettings(pool), visit.id, now, note);
     if (result.outcome !== 'exhausted') return { number: await this.show(result.lease.numberId), lease: result.lease };
     // Every number is taken: the overflow number (no lease, its calls credited 'static'), else the site's own.

@@ -49,9 +49,12 @@ async function prepareTemplate(): Promise<string> {
   await admin.connect();
   try {
     await admin.query('SELECT pg_advisory_lock(7246002)');
-    // Leftovers of earlier runs that crashed before their afterAll.
-    const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'ct\\_test\\_%'");
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+    // Leftovers of earlier runs that crashed before their afterAll. Without FORCE: a database with
+    // open connections belongs to a run still going (another terminal, a parallel CI job) and is kept.
+    const stale = await admin.query<{ datname: string }>(
+      "SELECT d.datname FROM pg_database d WHERE d.datname LIKE 'ct\\_test\\_%' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)",
+    );
+    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) {
       await admin.query(`CREATE DATABASE "${name}"`);

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import { AppError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { getLogger } from '../logging/logger';
 
 const log = getLogger('http');
@@ -12,7 +12,20 @@ function toAppError(err: unknown): AppError | undefined {
   if (e?.type === 'entity.parse.failed') return new ValidationError('The request body is not valid JSON.');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new UnsupportedMediaTypeError('Unsupported body encoding.');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new ValidationError(e.message ?? 'Bad request');
+  if (isBackendFailure(err)) return new ServiceUnavailableError('A backend (database or pool store) did not answer; please retry.');
   return undefined;
+}
+
+/**
+ * Postgres or Redis being down, slow or unreachable is an outage, not a bug: 503 tells clients and
+ * load balancers to retry. (Connection-class and resource SQLSTATEs; ioredis and our own timeouts.)
+ */
+function isBackendFailure(err: unknown): boolean {
+  const e = err as { name?: string; code?: unknown; message?: string };
+  if (!e || typeof e !== 'object') return false;
+  if (e.name === 'TimeoutError' || e.name === 'MaxRetriesPerRequestError' || e.name === 'ClusterAllFailedError') return true;
+  if (typeof e.code === 'string' && /^(08|53|57P|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)/.test(e.code)) return true;
+  return /Connection is closed|Connection terminated|timeout exceeded when trying to connect|Cluster isn't ready/i.test(e.message ?? '');
 }
 
 /** The one error handler: problem+json for known errors, a logged generic 500 for the rest. */
@@ -21,7 +34,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const problem = known
     ? known.toProblem(req.originalUrl.split('?')[0])
     : { type: 'about:blank', title: 'Internal server error', status: 500, detail: 'An unexpected error occurred.', instance: req.originalUrl.split('?')[0] };
-  if (!known) log.error('unhandled error', { error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
+  if (!known || known instanceof ServiceUnavailableError) log.error(known ? 'backend unavailable' : 'unhandled error', { error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
   if (res.headersSent) return;
   res.status(problem.status as number).type('application/problem+json').send(JSON.stringify(problem));
 };
