@@ -2,12 +2,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../shared/http/validate';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import { isStorableInstant } from '../shared/time';
 import type { CallRecord, CallStore } from './call-store';
+
+const storable = (v: string) => isStorableInstant(Date.parse(v));
+const instant = z.iso.datetime({ offset: true }).refine(storable, 'must be between the years 0001 and 9999 (UTC)');
 
 const listQuery = z.strictObject({
   siteId: z.uuid().optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
@@ -52,7 +56,7 @@ const encodeCursor = (c: CallRecord) => Buffer.from(JSON.stringify([c.startedAt.
 function decodeCursor(cursor: string): { startedAt: Date; id: string } {
   try {
     const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const parsed = z.tuple([z.iso.datetime(), z.uuid()]).parse([startedAt, id]);
+    const parsed = z.tuple([z.iso.datetime().refine(storable), z.uuid()]).parse([startedAt, id]);
     return { startedAt: new Date(parsed[0]), id: parsed[1] };
   } catch {
     throw new ValidationError('Invalid cursor: pass the nextCursor of a previous page unchanged.');

@@ -10,6 +10,7 @@ import { attributeCall, UNATTRIBUTED, type Attribution } from './domain/attribut
 import { isAnsweredDialStatus, isCallStatus, type CallStatus } from './domain/call-status';
 import type { CallStore, EventOutcome } from './call-store';
 import type { PoolRecovery } from '../pool/pool-recovery';
+import { isStorableInstant } from '../shared/time';
 
 const log = getLogger('calls');
 /** Twilio waits 15 s for TwiML; the lookup that credits the call gets a small share of that. */
@@ -133,5 +134,5 @@ function parseSeconds(v: string | undefined): number | undefined {
 function parseTwilioTimestamp(v: string | undefined): Date | undefined {
   if (!v) return undefined;
   const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  return isStorableInstant(d.getTime()) ? d : undefined;
 }

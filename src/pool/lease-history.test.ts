@@ -3,12 +3,12 @@ import { describeWithPostgres } from '../../test/support/conditional';
 import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '../../test/support/databases';
 import type { Database } from '../db/database';
 import { foldLeaseEvents, writeLeaseHistory, type LeaseHistoryRow } from './lease-history';
-import type { LeaseEvent } from './pool-store';
+import type { LeaseEndReason, LeaseEvent } from './pool-store';
 
 const T0 = Date.UTC(2026, 10, 30, 10, 0, 0) + 123;
 
 const granted = (numberId: string, token: number, visitId: string, at: number, poolId = 'pool-1'): LeaseEvent => ({ type: 'granted', poolId, numberId, visitId, token, at });
-const ended = (numberId: string, token: number, visitId: string, e: { startedAt: number; renewedAt: number; at: number }, poolId = 'pool-1'): LeaseEvent => ({
+const ended = (numberId: string, token: number, visitId: string, e: { startedAt: number; renewedAt: number; at: number; reason?: LeaseEndReason }, poolId = 'pool-1'): LeaseEvent => ({
   type: 'ended',
   poolId,
   numberId,
@@ -41,7 +41,7 @@ describe('foldLeaseEvents', () => {
     const rows = foldLeaseEvents([
       granted('n1', 1, 'v1', T0),
       granted('n2', 1, 'v2', T0 + 1),
-      { ...ended('n1', 1, 'v1', { startedAt: T0, renewedAt: T0, at: T0 + 5_000 }), reason: 'displaced' },
+      ended('n1', 1, 'v1', { startedAt: T0, renewedAt: T0, at: T0 + 5_000, reason: 'displaced' }),
       granted('n1', 2, 'v3', T0 + 5_000),
     ]);
 

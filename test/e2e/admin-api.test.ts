@@ -239,6 +239,7 @@ describe.each(BACKENDS)('admin API on %s backends', (backend, available) => {
       ['a cursor with a bad id', cursorOf(['2026-11-30T10:00:00.000Z', 'not-a-uuid'])],
       ['a cursor with a bad time', cursorOf(['yesterday', '00000000-0000-4000-8000-000000000000'])],
       ['a cursor that is JSON null', cursorOf(null)],
+      ['a cursor in the year 0', cursorOf(['0000-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])],
     ])('when the calls list gets %s, then 400 problem', async (_label, cursor) => {
       // Arrange
       const t = app();
@@ -257,6 +258,9 @@ describe.each(BACKENDS)('admin API on %s backends', (backend, available) => {
       ['limit=two'],
       ['from=yesterday'],
       ['to=2026-11-30'],
+      ['from=0000-01-01T00:00:00Z'],
+      ['to=0001-01-01T00:00:00%2B14:00'],
+      ['from=9999-12-31T23:59:59-01:00'],
       ['siteId=acme'],
       ['sort=asc'],
       ['limit=1&limit=2'],

@@ -18,7 +18,7 @@ import {
 } from '../support/fixtures';
 
 /** The number's status callback for `callSid`, as recorded from Twilio, with some fields changed. */
-const statusEvent = (callSid: string, to: string, fields: Record<string, string>) => ({ ...twilioFixture('call-status-completed'), CallSid: callSid, To: to, Called: to, ...fields });
+const statusEvent = (callSid: string, to: string, fields: Record<string, string>): Record<string, string> => ({ ...twilioFixture('call-status-completed'), CallSid: callSid, To: to, Called: to, ...fields });
 
 describe.each(BACKENDS)('Twilio webhooks on %s backends', (backend, available) => {
   const maybe = available ? it : it.skip;
@@ -92,7 +92,7 @@ describe.each(BACKENDS)('Twilio webhooks on %s backends', (backend, available) =
       // Arrange
       const t = app();
       const { siteId, numbers } = await createTrackedSite(t);
-      const params = { ...twilioFixture('voice-inbound'), To: numbers[0], Called: numbers[0] };
+      const params: Record<string, string> = { ...twilioFixture('voice-inbound'), To: numbers[0], Called: numbers[0] };
 
       // Act
       const res = await sendSignedWebhook(t.app, WEBHOOKS.voice, params);
@@ -168,6 +168,23 @@ describe.each(BACKENDS)('Twilio webhooks on %s backends', (backend, available) =
       const call = await callBySid(t, siteId, CallSid);
       expect(call).toMatchObject({ status: 'completed', durationSeconds: 56, endedAt: '2026-11-30T10:00:57.000Z' });
       expect(await storedCall(t, CallSid)).toEqual({ calls: 1, events: 3 });
+    });
+
+    maybe.each(['-010000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z'])('when a status callback carries a Timestamp (%s) the database cannot store, then it is applied at the time received', async (timestamp) => {
+      // Arrange
+      const t = app();
+      const { siteId, numbers } = await createTrackedSite(t);
+      const voice = inboundCall(numbers[0]);
+      const callSid = voice.CallSid;
+      await sendSignedWebhook(t.app, WEBHOOKS.voice, voice).expect(200);
+      t.clock.advance(30_000);
+
+      // Act
+      const res = await sendSignedWebhook(t.app, WEBHOOKS.status, statusEvent(callSid, numbers[0], { Timestamp: timestamp }));
+
+      // Assert
+      expect(res.status).toBe(204);
+      expect(await callBySid(t, siteId, callSid)).toMatchObject({ status: 'completed', durationSeconds: 56, endedAt: new Date(t.clock.now()).toISOString() });
     });
 
     maybe('when Twilio delivers the same voice, dial and status webhooks several times, then each is counted once', async () => {

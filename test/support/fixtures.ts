@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import express from 'express';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import { startTestApp, TEST_ADMIN_KEY, type Backend, type TestApp } from './test-app';
@@ -26,11 +27,28 @@ export const UNKNOWN_NUMBER = '+12125550199';
 
 export const WEBHOOKS = { voice: '/webhooks/twilio/voice', status: '/webhooks/twilio/status', dial: '/webhooks/twilio/dial' } as const;
 
-/** Starts the app once per describe block on the given backend and closes it afterwards. */
+/**
+ * Starts the app once per describe block on the given backend and closes it afterwards. Every test
+ * fails if any request it made was answered with a 5xx: no input may crash a handler.
+ */
 export function useTestApp(backend: Backend, available: boolean): () => TestApp {
   let t: TestApp | undefined;
+  const serverErrors: string[] = [];
   beforeAll(async () => {
-    if (available) t = await startTestApp(backend);
+    if (!available) return;
+    const started = await startTestApp(backend);
+    const guarded = express();
+    guarded.use((req, res, next) => {
+      res.on('finish', () => {
+        if (res.statusCode >= 500) serverErrors.push(`${req.method} ${req.originalUrl} -> ${res.statusCode}`);
+      });
+      next();
+    });
+    guarded.use(started.app);
+    t = { ...started, app: guarded };
+  });
+  afterEach(() => {
+    expect(serverErrors.splice(0)).toEqual([]);
   });
   afterAll(async () => {
     await t?.close();
