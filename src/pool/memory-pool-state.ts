@@ -21,8 +21,16 @@ export class MemoryPoolState {
   readonly recent = new Map<string, EndedHolder[]>();
   readonly events = new MemoryLeaseEventLog();
   exhaustedCount = 0;
+  /** The latest now applied to this pool (see redis/lua/includes/monotonicNow.lua). */
+  private clock = 0;
 
   constructor(readonly poolId: string) {}
+
+  /** The pool's clock never runs backwards: a caller's stale now is replaced by the latest one seen. */
+  advanceClock(now: number): number {
+    this.clock = Math.max(this.clock, now);
+    return this.clock;
+  }
 
   /** Ends leases with expiresAt <= now, oldest first, at their expiresAt; their numbers rest for cooldownMs. */
   reclaimExpired(now: number, cooldownMs: number, graceMs: number): void {

@@ -30,6 +30,7 @@ export class MemoryPoolStore implements PoolStore {
   }
 
   async removeNumbers(poolId: string, numberIds: readonly string[], now: number): Promise<void> {
+    now = this.pool(poolId).advanceClock(now);
     const pool = this.pool(poolId);
     for (const numberId of numberIds) {
       const lease = pool.live.get(numberId);
@@ -42,6 +43,7 @@ export class MemoryPoolStore implements PoolStore {
   }
 
   async lease(settings: PoolSettings, visitId: string, now: number, note?: string): Promise<LeaseResult> {
+    now = this.pool(settings.poolId).advanceClock(now);
     const pool = this.reclaimed(settings, now);
     if (note) pool.events.append({ type: 'note', poolId: settings.poolId, visitId, at: now, note });
     const held = pool.liveLeaseOfVisit(visitId);
@@ -59,6 +61,7 @@ export class MemoryPoolStore implements PoolStore {
   }
 
   async heartbeat(settings: PoolSettings, visitId: string, token: number, now: number): Promise<HeartbeatResult> {
+    now = this.pool(settings.poolId).advanceClock(now);
     const pool = this.reclaimed(settings, now);
     const held = pool.liveLeaseOfVisit(visitId);
     if (!held || held.token !== token) return { outcome: 'lost' };
@@ -66,6 +69,7 @@ export class MemoryPoolStore implements PoolStore {
   }
 
   async holders(settings: PoolSettings, numberId: string, now: number): Promise<NumberHolders> {
+    now = this.pool(settings.poolId).advanceClock(now);
     const pool = this.reclaimed(settings, now);
     const live = pool.live.get(numberId);
     const recent = (pool.recent.get(numberId) ?? []).filter((h) => h.endedAt >= now - settings.graceMs).map((h) => ({ ...h }));
@@ -73,6 +77,7 @@ export class MemoryPoolStore implements PoolStore {
   }
 
   async stats(settings: PoolSettings, now: number): Promise<PoolStats> {
+    now = this.pool(settings.poolId).advanceClock(now);
     const pool = this.reclaimed(settings, now);
     const restTimes = [...pool.free.values()];
     return {
@@ -94,6 +99,7 @@ export class MemoryPoolStore implements PoolStore {
   }
 
   async restore(settings: PoolSettings, snapshot: PoolSnapshot, now: number): Promise<{ numbers: number; leases: number }> {
+    now = this.pool(settings.poolId).advanceClock(now);
     const pool = this.pool(settings.poolId);
     const leaseOf = new Map(snapshot.leases.map((l) => [l.numberId, l]));
     let numbers = 0;

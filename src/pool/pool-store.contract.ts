@@ -79,8 +79,8 @@ export function runPoolStoreContract(name: string, createFixture: () => Promise<
         const leases = [];
         for (const visit of ['v1', 'v2', 'v3']) leases.push(granted(await store.lease(pool, visit, T0)));
         // Expiries end up n3 < n2 < n1, the reverse of name order.
-        await store.heartbeat(pool, 'v1', leases[0].token, T0 + 20_000);
         await store.heartbeat(pool, 'v2', leases[1].token, T0 + 10_000);
+        await store.heartbeat(pool, 'v1', leases[0].token, T0 + 20_000);
         const later = T0 + 200_000;
         const order = [];
         for (const visit of ['w1', 'w2', 'w3']) order.push(granted(await store.lease(pool, visit, later)).numberId);
@@ -346,6 +346,21 @@ export function runPoolStoreContract(name: string, createFixture: () => Promise<
       it('when a pool has no events yet, then reading returns none', async () => {
         const pool = settings();
         expect(await store.readEvents(pool.poolId, 5)).toEqual({ ids: [], events: [] });
+      });
+    });
+
+    describe('clock', () => {
+      it('when a request arrives with an older now than the pool has seen, then the pool keeps its own time', async () => {
+        // Two app instances read their clocks a few ms apart; the later-arriving, earlier-stamped
+        // request must not end a lease before it began, nor start one before its predecessor ended.
+        const pool = await poolWith(['n1'], { exhaustionPolicy: 'recycle' });
+        granted(await store.lease(pool, 'v1', T0 + 10));
+        const second = granted(await store.lease(pool, 'v2', T0));
+        expect(second).toMatchObject({ startedAt: T0 + 10, expiresAt: T0 + 10 + LEASE_MS, token: 2 });
+        const { events } = await store.readEvents(pool.poolId, 10);
+        const ended = events.find((e) => e.type === 'ended');
+        expect(ended).toMatchObject({ visitId: 'v1', startedAt: T0 + 10, at: T0 + 10, reason: 'displaced' });
+        expect((await store.holders(pool, 'n1', T0 + 5)).recent).toEqual([{ visitId: 'v1', token: 1, startedAt: T0 + 10, endedAt: T0 + 10 }]);
       });
     });
 

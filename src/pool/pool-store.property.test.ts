@@ -14,10 +14,11 @@ import { RedisPoolStore } from './redis/redis-pool-store';
  * Model-based property test of both pool stores: random sequences of leases, heartbeats (right and
  * stale tokens), holder lookups, stats, event reads, number removals and additions, and clock jumps
  * (around and beyond lease, cool-down and grace) run against the store and against ReferencePool
- * (test/support/reference-pool.ts), and every answer must match. After each step the store's whole
- * observable state is compared too, and the safety invariants are checked on the store's own
- * answers, independently of the model: no number leased to two visits, no visit holding two numbers,
- * fencing tokens strictly increasing per number.
+ * (test/support/reference-pool.ts), and every answer must match. After each step (unless looking
+ * would itself reclaim expired leases) the store's whole observable state is compared too: holders of
+ * every number, stats and the pending lease events. The safety invariants are checked on the store's
+ * own answers, independently of the model: no number leased to two visits, no visit holding two
+ * numbers, fencing tokens strictly increasing per number.
  *
  * Fixed seed and run count by default; PROPERTY_RUNS and PROPERTY_SEED run longer hunts locally
  * (see test/support/property-runs.ts), e.g.
@@ -198,7 +199,7 @@ class AddNumbers extends Step {
   }
 }
 
-/** Reads and acknowledges every pending event, as the lease-history writer does; optionally re-reads a batch first, as after a crash before ack. */
+/** Drains the event log in small batches; optionally re-reads the first batch before acknowledging it, as after a crash. */
 class DrainEvents extends Step {
   constructor(
     private readonly batch: number,
@@ -207,22 +208,30 @@ class DrainEvents extends Step {
     super();
   }
   async run(w: World, r: Real): Promise<void> {
-    const poolId = w.settings.poolId;
-    const drained: ReferenceLeaseEvent[] = [];
-    for (let round = 0; ; round += 1) {
-      if (round > 1_000) throw new Error('readEvents kept returning events after they were acknowledged');
-      const read = await r.store.readEvents(poolId, this.batch);
-      if (round === 0 && this.rereadFirstBatch) expectSame(await r.store.readEvents(poolId, this.batch), read, 'events read again before ack');
-      if (read.ids.length === 0) break;
-      if (read.ids.length > this.batch) throw new Error(`readEvents(${this.batch}) returned ${read.ids.length} events`);
-      drained.push(...read.events.filter(isLeaseEvent));
-      await r.store.ackEvents(poolId, read.ids);
-    }
-    expectSame(drained, w.reference.takeEvents(), 'lease events');
+    await drainEvents(w, r, this.batch, this.rereadFirstBatch);
   }
   toString(): string {
     return `drainEvents(batch ${this.batch}${this.rereadFirstBatch ? ', re-read first batch' : ''})`;
   }
+}
+
+/**
+ * Reads and acknowledges every pending lease event, as the lease-history writer does, and compares
+ * them with the model's. Reading and acknowledging change nothing else in the pool.
+ */
+async function drainEvents(w: World, r: Real, batch: number, rereadFirstBatch = false): Promise<void> {
+  const poolId = w.settings.poolId;
+  const drained: ReferenceLeaseEvent[] = [];
+  for (let round = 0; ; round += 1) {
+    if (round > 1_000) throw new Error('readEvents kept returning events after they were acknowledged');
+    const read = await r.store.readEvents(poolId, batch);
+    if (round === 0 && rereadFirstBatch) expectSame(await r.store.readEvents(poolId, batch), read, 'events read again before ack');
+    if (read.ids.length === 0) break;
+    if (read.ids.length > batch) throw new Error(`readEvents(${batch}) returned ${read.ids.length} events`);
+    drained.push(...read.events.filter(isLeaseEvent));
+    await r.store.ackEvents(poolId, read.ids);
+  }
+  expectSame(drained, w.reference.takeEvents(), 'lease events');
 }
 
 /**
@@ -234,7 +243,7 @@ function expectSame<T>(actual: T, expected: T, what: string): void {
   try {
     expect(actual).toEqual(expected);
   } catch (err) {
-    throw new Error(`${what}: the store and the reference model disagree\n${(err as Error).message}`);
+    throw new Error(`${what}: the store and the reference model disagree\n${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -273,7 +282,9 @@ function observeLease(w: World, visitId: string, result: LeaseResult): void {
 
 function observeHeartbeat(w: World, visitId: string, token: number, result: HeartbeatResult): void {
   if (result.outcome === 'renewed') {
-    if (result.lease.visitId !== visitId || result.lease.token !== token) throw new Error(`heartbeat(${visitId}, ${token}) renewed ${JSON.stringify(result.lease)}`);
+    if (result.lease.visitId !== visitId || result.lease.token !== token) {
+      throw new Error(`heartbeat(${visitId}, token ${token}) was accepted but renewed another lease: ${JSON.stringify(result.lease)}`);
+    }
     expectRenewalOfObservedLease(w, result.lease);
     return;
   }
@@ -289,9 +300,9 @@ function expectRenewalOfObservedLease(w: World, lease: LiveLease): void {
 }
 
 /**
- * Compares the store's whole observable state with the model and checks the invariants on it. Only
- * when the store already reclaimed at this time: otherwise the look itself would end expired leases
- * earlier than the sequence under test does.
+ * Compares the store's whole observable state (holders of every number, stats, pending events) with
+ * the model and checks the invariants on it. Only when the store already reclaimed at this time:
+ * otherwise the look itself would end expired leases earlier than the sequence under test does.
  */
 async function verifySnapshot(w: World, r: Real): Promise<void> {
   if (w.reclaimedAt !== w.now) return;
@@ -314,6 +325,7 @@ async function verifySnapshot(w: World, r: Real): Promise<void> {
     if (actual.recent.length > RECENT_HOLDERS_KEPT) throw new Error(`${numberId} lists ${actual.recent.length} recent holders`);
   }
   expectSame(await r.store.stats(w.settings, w.now), w.reference.stats(w.now), `snapshot stats() at ${w.now}`);
+  await drainEvents(w, r, 50);
 }
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(

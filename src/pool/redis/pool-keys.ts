@@ -21,6 +21,8 @@ export interface PoolKeys {
   members: string;
   /** STRING how often a lease was asked for while no number was available. */
   exhausted: string;
+  /** STRING the latest `now` any script applied to this pool: the pool's clock never runs backwards. */
+  clock: string;
 }
 
 export function poolKeys(keyPrefix: string, poolId: string): PoolKeys {
@@ -37,6 +39,7 @@ export function poolKeys(keyPrefix: string, poolId: string): PoolKeys {
     gen: `${base}gen`,
     members: `${base}members`,
     exhausted: `${base}exhausted`,
+    clock: `${base}clock`,
   };
 }
 

@@ -61,7 +61,7 @@ describeWithRedis('RedisPoolStore', () => {
       const keys = await redis.keys(`${prefix}*`);
       const names = keys.map((key) => key.replace(`${prefix}pool:{p1}:`, '')).sort();
       // Leases have expired by now, so holder, byVisit and leased are empty and gone.
-      expect(names).toEqual(['events', 'exhausted', 'free', 'gen', 'members', 'recent']);
+      expect(names).toEqual(['clock', 'events', 'exhausted', 'free', 'gen', 'members', 'recent']);
     });
 
     it('when a poolId would break the hash tag, then it is refused', async () => {

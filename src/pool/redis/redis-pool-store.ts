@@ -56,13 +56,13 @@ export class RedisPoolStore implements PoolStore {
   async removeNumbers(poolId: string, numberIds: readonly string[], now: number): Promise<void> {
     if (numberIds.length === 0) return;
     const k = this.keys(poolId);
-    await this.scripts.removeNumbers([...reclaimKeys(k), k.members], [now, RECENT_HOLDERS_KEPT, ...numberIds]);
+    await this.scripts.removeNumbers([...reclaimKeys(k), k.members, k.clock], [now, RECENT_HOLDERS_KEPT, ...numberIds]);
   }
 
   async lease(pool: PoolSettings, visitId: string, now: number, note?: string): Promise<LeaseResult> {
     const k = this.keys(pool.poolId);
     const reply = await this.scripts.lease(
-      [...reclaimKeys(k), k.gen, k.exhausted],
+      [...reclaimKeys(k), k.gen, k.exhausted, k.clock],
       [...this.reclaimArgs(pool, now), pool.leaseMs, pool.exhaustionPolicy, visitId, note ?? ''],
     );
     const result = toLeaseOutcome(reply);
@@ -72,7 +72,7 @@ export class RedisPoolStore implements PoolStore {
 
   async heartbeat(pool: PoolSettings, visitId: string, token: number, now: number): Promise<HeartbeatResult> {
     const k = this.keys(pool.poolId);
-    const reply = await this.scripts.heartbeat(reclaimKeys(k), [...this.reclaimArgs(pool, now), pool.leaseMs, visitId, token]);
+    const reply = await this.scripts.heartbeat([...reclaimKeys(k), k.clock], [...this.reclaimArgs(pool, now), pool.leaseMs, visitId, token]);
     const result = toLeaseOutcome(reply);
     if (result.outcome !== 'renewed' && result.outcome !== 'lost') throw new Error(`heartbeat script answered ${result.outcome}`);
     return result;
@@ -80,13 +80,13 @@ export class RedisPoolStore implements PoolStore {
 
   async holders(pool: PoolSettings, numberId: string, now: number): Promise<NumberHolders> {
     const k = this.keys(pool.poolId);
-    const reply = await this.scripts.holders(reclaimKeys(k), [...this.reclaimArgs(pool, now), numberId]);
+    const reply = await this.scripts.holders([...reclaimKeys(k), k.clock], [...this.reclaimArgs(pool, now), numberId]);
     return toNumberHolders(numberId, reply);
   }
 
   async stats(pool: PoolSettings, now: number): Promise<PoolStats> {
     const k = this.keys(pool.poolId);
-    const reply = await this.scripts.stats([...reclaimKeys(k), k.members, k.exhausted], this.reclaimArgs(pool, now));
+    const reply = await this.scripts.stats([...reclaimKeys(k), k.members, k.exhausted, k.clock], this.reclaimArgs(pool, now));
     return toPoolStats(reply);
   }
 
@@ -114,7 +114,7 @@ export class RedisPoolStore implements PoolStore {
       ]),
       leases: snapshot.leases.map((l) => [l.numberId, l.visitId, l.token, l.startedAt]),
     });
-    const reply = (await this.scripts.restore([k.free, k.leased, k.holder, k.byVisit, k.recent, k.gen, k.members], [now, pool.leaseMs, encoded])) as [number, number];
+    const reply = (await this.scripts.restore([k.free, k.leased, k.holder, k.byVisit, k.recent, k.gen, k.members, k.clock], [now, pool.leaseMs, encoded])) as [number, number];
     return { numbers: Number(reply[0]), leases: Number(reply[1]) };
   }
 

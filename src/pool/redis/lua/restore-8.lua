@@ -13,6 +13,7 @@
     KEYS[5] recent    HASH numberId -> ended holders, most recent first
     KEYS[6] gen       HASH numberId -> generation (fencing token)
     KEYS[7] members   SET every number in the pool
+    KEYS[8] clock     STRING the latest now this pool has seen (see includes/monotonicNow.lua)
 
     ARGV[1] now, epoch ms
     ARGV[2] leaseMs
@@ -24,11 +25,12 @@
   Output:
     {numbersRestored, leasesRestored}
 ]]
+--- @include "monotonicNow"
 --- @include "leaseRecord"
 
 local keys = { free = KEYS[1], leased = KEYS[2], holder = KEYS[3], byVisit = KEYS[4], recent = KEYS[5],
   gen = KEYS[6], members = KEYS[7] }
-local now = tonumber(ARGV[1])
+local now = monotonicNow(KEYS[8], tonumber(ARGV[1]))
 local leaseMs = tonumber(ARGV[2])
 local snapshot = cjson.decode(ARGV[3])
 

@@ -10,6 +10,7 @@
     KEYS[4] byVisit   HASH visitId -> numberId
     KEYS[5] recent    HASH numberId -> JSON list of ended holders
     KEYS[6] events    STREAM lease events
+    KEYS[7] clock     STRING the latest now this pool has seen (see includes/monotonicNow.lua)
 
     ARGV[1] now, epoch ms
     ARGV[2] cooldownMs
@@ -23,13 +24,14 @@
     {RENEWED, numberId, visitId, token, startedAt, renewedAt, expiresAt}
     {LOST}
 ]]
+--- @include "monotonicNow"
 --- @include "resultCodes"
 --- @include "reclaimExpired"
 --- @include "extendLease"
 
 local keys = { free = KEYS[1], leased = KEYS[2], holder = KEYS[3], byVisit = KEYS[4],
   recent = KEYS[5], events = KEYS[6] }
-local now = tonumber(ARGV[1])
+local now = monotonicNow(KEYS[7], tonumber(ARGV[1]))
 local leaseMs = tonumber(ARGV[5])
 local visitId = ARGV[6]
 local token = tonumber(ARGV[7])

@@ -9,6 +9,7 @@
     KEYS[4] byVisit   HASH visitId -> numberId
     KEYS[5] recent    HASH numberId -> JSON list of ended holders, most recent first
     KEYS[6] events    STREAM lease events
+    KEYS[7] clock     STRING the latest now this pool has seen (see includes/monotonicNow.lua)
 
     ARGV[1] now, epoch ms
     ARGV[2] cooldownMs
@@ -20,11 +21,12 @@
     {liveCount (0 or 1), [visitId, token, startedAt, renewedAt, expiresAt],
      then per recent holder, most recent first: visitId, token, startedAt, endedAt}
 ]]
+--- @include "monotonicNow"
 --- @include "reclaimExpired"
 
 local keys = { free = KEYS[1], leased = KEYS[2], holder = KEYS[3], byVisit = KEYS[4],
   recent = KEYS[5], events = KEYS[6] }
-local now = tonumber(ARGV[1])
+local now = monotonicNow(KEYS[7], tonumber(ARGV[1]))
 local graceMs = tonumber(ARGV[3])
 local numberId = ARGV[5]
 

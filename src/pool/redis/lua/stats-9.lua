@@ -11,6 +11,7 @@
     KEYS[6] events    STREAM lease events
     KEYS[7] members   SET every number in the pool
     KEYS[8] exhausted STRING exhaustion counter
+    KEYS[9] clock     STRING the latest now this pool has seen (see includes/monotonicNow.lua)
 
     ARGV[1] now, epoch ms
     ARGV[2] cooldownMs
@@ -20,11 +21,12 @@
   Output:
     {total, leased, available, coolingDown, exhaustedCount}
 ]]
+--- @include "monotonicNow"
 --- @include "reclaimExpired"
 
 local keys = { free = KEYS[1], leased = KEYS[2], holder = KEYS[3], byVisit = KEYS[4],
   recent = KEYS[5], events = KEYS[6], members = KEYS[7], exhausted = KEYS[8] }
-local now = tonumber(ARGV[1])
+local now = monotonicNow(KEYS[9], tonumber(ARGV[1]))
 
 reclaimExpired(keys, now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
 
@@ -32,6 +34,6 @@ return {
   redis.call('SCARD', keys.members),
   redis.call('ZCARD', keys.leased),
   redis.call('ZCOUNT', keys.free, '-inf', now),
-  redis.call('ZCOUNT', keys.free, '(' .. ARGV[1], '+inf'),
+  redis.call('ZCOUNT', keys.free, '(' .. now, '+inf'),
   tonumber(redis.call('GET', keys.exhausted) or '0'),
 }

@@ -14,6 +14,7 @@
     KEYS[6] events    STREAM lease events ('granted', 'ended')
     KEYS[7] gen       HASH numberId -> generation, the fencing token; never reset
     KEYS[8] exhausted STRING how often a lease was asked for while no number was available
+    KEYS[9] clock     STRING the latest now this pool has seen (see includes/monotonicNow.lua)
 
     ARGV[1] now, epoch ms
     ARGV[2] cooldownMs
@@ -30,13 +31,14 @@
     {RENEWED, numberId, visitId, token, startedAt, renewedAt, expiresAt}
     {EXHAUSTED}
 ]]
+--- @include "monotonicNow"
 --- @include "resultCodes"
 --- @include "reclaimExpired"
 --- @include "extendLease"
 
 local keys = { free = KEYS[1], leased = KEYS[2], holder = KEYS[3], byVisit = KEYS[4],
   recent = KEYS[5], events = KEYS[6], gen = KEYS[7], exhausted = KEYS[8] }
-local now = tonumber(ARGV[1])
+local now = monotonicNow(KEYS[9], tonumber(ARGV[1]))
 local cooldownMs = tonumber(ARGV[2])
 local graceMs = tonumber(ARGV[3])
 local kept = tonumber(ARGV[4])

@@ -12,6 +12,7 @@
     KEYS[5] recent    HASH numberId -> JSON list of ended holders
     KEYS[6] events    STREAM lease events
     KEYS[7] members   SET every number in the pool
+    KEYS[8] clock     STRING the latest now this pool has seen (see includes/monotonicNow.lua)
 
     ARGV[1] now, epoch ms
     ARGV[2] how many ended holders to remember per number
@@ -20,11 +21,12 @@
   Output:
     how many numbers were in the pool
 ]]
+--- @include "monotonicNow"
 --- @include "endLease"
 
 local keys = { free = KEYS[1], leased = KEYS[2], holder = KEYS[3], byVisit = KEYS[4],
   recent = KEYS[5], events = KEYS[6], members = KEYS[7] }
-local now = tonumber(ARGV[1])
+local now = monotonicNow(KEYS[8], tonumber(ARGV[1]))
 local kept = tonumber(ARGV[2])
 
 local removed = 0
