@@ -171,6 +171,12 @@ describe('loadConfig', () => {
       expect(loadConfig({ EMBEDDED_DATA_DIR: dataDir }).adminApiKey).toBe('ctk_admin_saved_earlier_0123456789');
     });
 
+    it('when the key file is empty or truncated, then start-up stops and says how to fix it', () => {
+      writeFileSync(path.join(dataDir, 'admin-api-key'), 'short\n', { mode: 0o600 });
+
+      expect(() => loadConfig({ EMBEDDED_DATA_DIR: dataDir })).toThrow(/admin-api-key holds no usable admin key/);
+    });
+
     it('when ADMIN_API_KEY is set, then no key file is written', () => {
       const config = loadConfig({ EMBEDDED_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY });
 

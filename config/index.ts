@@ -88,7 +88,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /** A fresh clone has no key: make one, keep it readable only by the owner, reuse it on later starts. */
 function readOrCreateKeyFile(file: string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    const saved = readFileSync(file, 'utf8').trim();
+    // An empty or truncated file would leave a key no request can match (or a guessable one).
+    if (saved.length < 24) throw new ConfigError(`Invalid configuration: ${file} holds no usable admin key; delete it to generate a new one, or set ADMIN_API_KEY`);
+    return saved;
+  }
   mkdirSync(path.dirname(file), { recursive: true });
   const key = `ctk_admin_${randomBytes(24).toString('base64url')}`;
   writeFileSync(file, `${key}\n`, { mode: 0o600 });

@@ -128,4 +128,14 @@ describe('TtlCache', () => {
 
     expect(cache.peek('a')).toBeUndefined();
   });
+
+  it('when a key is deleted while its load is in flight, then the stale result is not cached', async () => {
+    const cache = new TtlCache<string>(60_000);
+    let release!: (v: string) => void;
+    const first = cache.get('k', () => new Promise<string>((r) => (release = r)));
+    cache.delete('k');
+    release('old');
+    await expect(first).resolves.toBe('old');
+    await expect(cache.get('k', async () => 'new')).resolves.toBe('new');
+  });
 });

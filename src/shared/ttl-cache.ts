@@ -6,6 +6,8 @@
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
   private readonly loading = new Map<string, Promise<V>>();
+  /** Bumped by delete/clear: a load that started before must not store what it read. */
+  private epoch = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -18,13 +20,17 @@ export class TtlCache<V> {
     if (hit && hit.expiresAt > this.now()) return hit.value;
     const pending = this.loading.get(key);
     if (pending) return pending;
+    const epoch = this.epoch;
     const promise = load()
       .then((value) => {
+        if (epoch !== this.epoch) return value;
         if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
         this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
         return value;
       })
-      .finally(() => this.loading.delete(key));
+      .finally(() => {
+        if (this.loading.get(key) === promise) this.loading.delete(key);
+      });
     this.loading.set(key, promise);
     return promise;
   }
@@ -35,10 +41,14 @@ export class TtlCache<V> {
   }
 
   delete(key: string): void {
+    this.epoch += 1;
     this.entries.delete(key);
+    this.loading.delete(key);
   }
 
   clear(): void {
+    this.epoch += 1;
     this.entries.clear();
+    this.loading.clear();
   }
 }

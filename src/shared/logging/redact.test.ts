@@ -117,3 +117,10 @@ describe('redactValue', () => {
     expect(redactValue('meta', { ms: 12, ok: true, none: null, missing: undefined })).toEqual({ ms: 12, ok: true, none: null, missing: undefined });
   });
 });
+
+describe('redactValue with numeric phone fields', () => {
+  it('when a phone field holds a number rather than a string, then it is masked too', () => {
+    expect(redactValue('to', 447700900123)).toBe('4******0123');
+    expect(JSON.stringify(redactValue('meta', { from: 442079460123, count: 3 }))).not.toContain('442079460123');
+  });
+});

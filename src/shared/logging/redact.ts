@@ -36,6 +36,8 @@ export function redactText(text: string): string {
 export function redactValue(key: string, value: unknown, depth = 0): unknown {
   if (value === null || value === undefined) return value;
   if (SECRET_KEY.test(key)) return '[redacted]';
+  // A number logged as a number (e.g. { to: 447700900123 }) is still a phone number.
+  if (typeof value === 'number' && PHONE_KEY.test(key) && String(value).length >= 8) return maskPhone(String(value));
   if (typeof value === 'string') {
     if (PHONE_KEY.test(key)) return maskPhone(value);
     if (IP_KEY.test(key)) return maskIp(value);
