@@ -39,6 +39,9 @@ describe('loadConfig', () => {
         defaults: { leaseSeconds: 1800, graceSeconds: 900, heartbeatSeconds: 60 },
         leaseFlushIntervalMs: 1000,
         shutdownTimeoutMs: 10_000,
+        quarantineDays: 30,
+        callWriteBudgetMs: 400,
+        callQueueDir: path.resolve('./data/call-queue'),
       });
     });
 
@@ -74,6 +77,20 @@ describe('loadConfig', () => {
       expect(config.telephony).toEqual({ provider: 'twilio', accountSid: ACCOUNT_SID, authToken: 'twilio-token-for-tests' });
     });
 
+    it('when the Twilio routing variables are set, then they are parsed and the queue folder is made absolute', () => {
+      const config = loadConfig({
+        ADMIN_API_KEY: ADMIN_KEY,
+        TWILIO_WEBHOOK_SHARED_KEY: 'shared-key-secret-0123456789',
+        TWILIO_VOICE_FALLBACK_URL: 'https://fallback.example.test/twiml',
+        QUARANTINE_DAYS: '7',
+        CALL_WRITE_BUDGET_MS: '250',
+        CALL_QUEUE_DIR: 'var/queue',
+      });
+
+      expect(config.telephony).toMatchObject({ webhookSharedKey: 'shared-key-secret-0123456789', voiceFallbackUrl: 'https://fallback.example.test/twiml' });
+      expect(config).toMatchObject({ quarantineDays: 7, callWriteBudgetMs: 250, callQueueDir: path.resolve('var/queue') });
+    });
+
     it('when SEED_DEMO is "false" in embedded mode, then seeding is off', () => {
       expect(loadConfig({ ADMIN_API_KEY: ADMIN_KEY, SEED_DEMO: 'false' }).seedDemo).toBe(false);
     });
@@ -90,6 +107,11 @@ describe('loadConfig', () => {
       ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
       ['TELEPHONY_PROVIDER', { TELEPHONY_PROVIDER: 'vonage' }],
       ['DEFAULT_LEASE_SECONDS', { DEFAULT_LEASE_SECONDS: '5' }],
+      ['QUARANTINE_DAYS', { QUARANTINE_DAYS: '-1' }],
+      ['QUARANTINE_DAYS', { QUARANTINE_DAYS: '366' }],
+      ['CALL_WRITE_BUDGET_MS', { CALL_WRITE_BUDGET_MS: '20000' }],
+      ['TWILIO_WEBHOOK_SHARED_KEY', { TWILIO_WEBHOOK_SHARED_KEY: 'short' }],
+      ['TWILIO_VOICE_FALLBACK_URL', { TWILIO_VOICE_FALLBACK_URL: 'not a url' }],
     ])('when %s is %j, then a ConfigError names the variable', (variable, env) => {
       const error = configErrorFor({ ADMIN_API_KEY: ADMIN_KEY, ...env });
 

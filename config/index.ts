@@ -19,7 +19,15 @@ export interface AppConfig {
   /** Startup nodes of a Redis Cluster holding the pool, instead of redisUrl (REDIS_CLUSTER_NODES). */
   redisClusterNodes?: { host: string; port: number }[];
   redisKeyPrefix: string;
-  telephony: { provider: TelephonyProviderName; accountSid?: string; authToken: string };
+  telephony: {
+    provider: TelephonyProviderName;
+    accountSid?: string;
+    authToken: string;
+    /** Secret of a Twilio SharedKey: webhooks signed with it (HMAC-SHA256) are accepted too. */
+    webhookSharedKey?: string;
+    /** The Voice Fallback URL set on bought numbers; default: our own /webhooks/twilio/fallback. */
+    voiceFallbackUrl?: string;
+  };
   adminApiKey: string;
   /** Where a generated admin key was saved (embedded mode only), so the README can point at it. */
   adminApiKeyFile?: string;
@@ -28,6 +36,12 @@ export interface AppConfig {
   defaults: { leaseSeconds: number; graceSeconds: number; heartbeatSeconds: number };
   leaseFlushIntervalMs: number;
   shutdownTimeoutMs: number;
+  /** How long a released number keeps forwarding calls before it is given back to the carrier. */
+  quarantineDays: number;
+  /** How long the call webhooks wait for Postgres before the write goes to the durable queue. */
+  callWriteBudgetMs: number;
+  /** The local file queue used when neither Postgres nor Redis takes a call record. */
+  callQueueDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -75,7 +89,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL,
     redisClusterNodes: e.REDIS_CLUSTER_NODES,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
-    telephony: { provider, accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN ?? SIMULATED_AUTH_TOKEN },
+    telephony: {
+      provider,
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN ?? SIMULATED_AUTH_TOKEN,
+      webhookSharedKey: e.TWILIO_WEBHOOK_SHARED_KEY,
+      voiceFallbackUrl: e.TWILIO_VOICE_FALLBACK_URL,
+    },
     adminApiKey,
     adminApiKeyFile,
     logLevel: e.LOG_LEVEL,
@@ -83,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     defaults: { leaseSeconds: e.DEFAULT_LEASE_SECONDS, graceSeconds: e.DEFAULT_GRACE_SECONDS, heartbeatSeconds: e.HEARTBEAT_SECONDS },
     leaseFlushIntervalMs: e.LEASE_FLUSH_INTERVAL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    quarantineDays: e.QUARANTINE_DAYS,
+    callWriteBudgetMs: e.CALL_WRITE_BUDGET_MS,
+    callQueueDir: e.CALL_QUEUE_DIR ? path.resolve(e.CALL_QUEUE_DIR) : path.join(dataDir, 'call-queue'),
   };
 }
 

@@ -50,14 +50,19 @@ export const envSchema = z.object({
   TELEPHONY_PROVIDER: z.enum(['simulated', 'twilio']).optional(),
   TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
   TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_WEBHOOK_SHARED_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  TWILIO_VOICE_FALLBACK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   ADMIN_API_KEY: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly', 'silent']).default('info'),
   SEED_DEMO: booleanFlag,
   DEFAULT_LEASE_SECONDS: integer(30, 86_400, 1800),
   DEFAULT_GRACE_SECONDS: integer(0, 86_400, 900),
-  HEARTBEAT_SECONDS: integer(5, 3600, 60),
+  HEARTBEAT_SECONDS: integer(1, 3600, 60),
   LEASE_FLUSH_INTERVAL_MS: integer(50, 60_000, 1000),
   SHUTDOWN_TIMEOUT_MS: integer(100, 120_000, 10_000),
+  QUARANTINE_DAYS: integer(0, 365, 30),
+  CALL_WRITE_BUDGET_MS: integer(50, 5000, 400),
+  CALL_QUEUE_DIR: optionalString,
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

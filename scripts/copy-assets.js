@@ -1,9 +1,9 @@
-// Copies the non-TypeScript files the code reads at runtime (Lua scripts, SQL migrations) from
+// Copies the non-TypeScript files the code reads at runtime (Lua scripts, SQL migrations, demo pages) from
 // src/ to the same relative path under dist/src/, where the compiled code looks for them via __dirname.
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ASSET_EXTENSIONS = new Set(['.lua', '.sql']);
+const ASSET_EXTENSIONS = new Set(['.lua', '.sql', '.html']);
 const root = path.resolve(__dirname, '..');
 const sourceDir = path.join(root, 'src');
 const targetDir = path.join(root, 'dist', 'src');

@@ -11,6 +11,9 @@ import { poolRoutes } from './pool/pool-routes';
 import { callRoutes } from './calls/call-routes';
 import { trackingRoutes } from './tracking/tracking-routes';
 import { voiceWebhookRoutes } from './telephony/voice-webhook-routes';
+import { callProgressRoutes } from './telephony/call-progress-routes';
+import { numberRoutes } from './numbers/number-routes';
+import { demoRoutes } from './demo/demo-routes';
 
 /** The HTTP surface: public tracking API, carrier webhooks, authenticated admin API. */
 export function createApp(c: Container): express.Express {
@@ -21,14 +24,18 @@ export function createApp(c: Container): express.Express {
   app.use(requestId, accessLog);
 
   app.use(healthRoutes([{ name: 'database', check: () => c.db.ping() }, { name: 'pool', check: () => c.poolStore.ping() }], { mode: c.mode }));
-  app.use(trackingRoutes(c.services.visits, c.clock));
-  app.use(voiceWebhookRoutes(c.services.calls, c.clock, { authToken: c.config.telephony.authToken, publicBaseUrl: c.config.publicBaseUrl }));
+  app.use(trackingRoutes(c.services.visits, c.trackingScripts, c.clock));
+  if (c.config.seedDemo) app.use(demoRoutes());
+  const signing = { authToken: c.config.telephony.authToken, sharedKey: c.config.telephony.webhookSharedKey, publicBaseUrl: c.config.publicBaseUrl };
+  app.use(voiceWebhookRoutes(c.services.calls, c.clock, signing));
+  app.use(callProgressRoutes(c.services.calls, c.clock, signing));
 
   // Everything under /v1 is the authenticated admin API; its routers declare their full paths.
   app.use('/v1', adminAuth(hashApiKey(c.config.adminApiKey)), express.json({ limit: '64kb' }));
   app.use(clientRoutes(c.stores.clients));
   app.use(siteRoutes(c.services.sites, c.config.publicBaseUrl));
   app.use(poolRoutes(c.services.pools, c.clock));
+  app.use(numberRoutes({ numbers: c.stores.numbers, lifecycle: c.numberLifecycle, reconciliation: c.reconciliation, onNumbersChanged: () => c.numberDirectory.invalidate() }, c.clock));
   app.use(callRoutes(c.stores.calls));
 
   app.use(notFoundHandler);

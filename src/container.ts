@@ -24,8 +24,25 @@ import { WEBHOOK_PATHS } from './telephony/voice-webhook-routes';
 import { SqlVisitStore } from './tracking/visit-store';
 import { VisitService } from './tracking/visit-service';
 import { persistVisitNotes } from './tracking/persist-visit-notes';
+import { SqlPageViewStore } from './tracking/page-view-store';
+import { PageViewRecorder } from './tracking/page-view-recorder';
+import { IpLocationDbLookup } from './tracking/network/network-lookup';
+import { TrackingScripts } from './tracking/tracking-script';
 import { SqlCallStore } from './calls/call-store';
 import { CallService } from './calls/call-service';
+import { CallWhisper } from './calls/call-whisper';
+import { CallReattribution } from './calls/call-reattribution';
+import { CallWriter } from './calls/durable/call-writer';
+import type { CallQueue } from './calls/durable/call-queue';
+import { FileCallQueue } from './calls/durable/file-call-queue';
+import { RedisCallQueue } from './calls/durable/redis-call-queue';
+import { FallbackCallQueue } from './calls/durable/fallback-call-queue';
+import { NumberLifecycle } from './numbers/number-lifecycle';
+import { NumberReconciliation } from './numbers/number-reconciliation';
+import { JobScheduler, type JobDefinition } from './jobs/job-scheduler';
+import { RedisRunCoordinator } from './jobs/redis-run-coordinator';
+import { backgroundJobs } from './jobs/background-jobs';
+import type { NumberWebhooks } from './telephony/telephony-provider';
 import { systemClock, type Clock } from './shared/clock';
 import { getLogger } from './shared/logging/logger';
 
@@ -49,6 +66,17 @@ export interface Container {
   services: { sites: SiteService; pools: PoolService; visits: VisitService; calls: CallService };
   siteDirectory: SiteDirectory;
   leaseHistory: LeaseHistoryWriter;
+  pageViews: PageViewRecorder;
+  networkLookup: IpLocationDbLookup;
+  trackingScripts: TrackingScripts;
+  numberDirectory: NumberDirectory;
+  /** Call webhooks' writes: Postgres within a budget, else the durable queue (drained by a job). */
+  callWriter: CallWriter;
+  reattribution: CallReattribution;
+  numberLifecycle: NumberLifecycle;
+  reconciliation: NumberReconciliation;
+  /** Scheduled work (node-cron); `start` is called by the server, never by tests. */
+  jobs: { definitions: Record<string, JobDefinition>; start(): void };
   mode: string;
   close(): Promise<void>;
 }
@@ -58,6 +86,8 @@ export interface ContainerOverrides {
   poolStore?: PoolStore;
   provider?: TelephonyProvider;
   clock?: Clock;
+  /** The Redis behind an overridden pool store, for the durable call queue and job locks (the caller closes it). */
+  redis?: Redis | Cluster;
 }
 
 export async function openDatabase(config: AppConfig): Promise<Database> {
@@ -66,7 +96,7 @@ export async function openDatabase(config: AppConfig): Promise<Database> {
 }
 
 /** The pool store and a way to release what it holds (the Redis connection belongs to us, not the store). */
-export function openPoolStore(config: AppConfig): { store: PoolStore; close(): Promise<void> } {
+export function openPoolStore(config: AppConfig): { store: PoolStore; redis?: Redis | Cluster; close(): Promise<void> } {
   const redis = connectPoolRedis(config);
   if (!redis) {
     const store = new MemoryPoolStore();
@@ -75,6 +105,7 @@ export function openPoolStore(config: AppConfig): { store: PoolStore; close(): P
   const store = new RedisPoolStore(redis, config.redisKeyPrefix);
   return {
     store,
+    redis,
     async close() {
       await store.close();
       await redis.quit().catch(() => redis.disconnect());
@@ -106,7 +137,7 @@ function connectPoolRedis(config: AppConfig): Redis | Cluster | undefined {
 export async function buildContainer(config: AppConfig, overrides: ContainerOverrides = {}): Promise<Container> {
   const db = overrides.db ?? (await openDatabase(config));
   await migrate(db);
-  const opened = overrides.poolStore ? { store: overrides.poolStore, close: async () => undefined } : openPoolStore(config);
+  const opened = overrides.poolStore ? { store: overrides.poolStore, redis: overrides.redis, close: async () => undefined } : openPoolStore(config);
   const poolStore = opened.store;
   const clock = overrides.clock ?? systemClock;
 
@@ -121,14 +152,37 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
   const provider = overrides.provider ?? createProvider(config, stores.numbers);
   const siteDirectory = new SiteDirectory(stores.sites, stores.pools);
   const numberDirectory = new NumberDirectory(stores.numbers);
+  // Every route in memory before the first call, so a call is routed even if Postgres then fails.
+  await numberDirectory.warm().catch((err) => log.warn('route table not loaded at start; routes are looked up one by one', { error: err }));
+  const routesChanged = () => {
+    siteDirectory.forgetAll();
+    numberDirectory.invalidate();
+  };
+  const callWriter = new CallWriter(stores.calls, callQueue(config, opened.redis), config.callWriteBudgetMs);
   const recovery = new PoolRecovery(db, poolStore);
+  const pageViews = new PageViewRecorder(new SqlPageViewStore(db), config.leaseFlushIntervalMs);
+  const networkLookup = new IpLocationDbLookup();
   const services = {
-    sites: new SiteService(stores.sites, stores.clients),
-    pools: new PoolService(stores.pools, stores.sites, stores.numbers, poolStore, provider, config.defaults, () => siteDirectory.forgetAll()),
-    visits: new VisitService(siteDirectory, stores.visits, poolStore, numberDirectory, config.defaults.heartbeatSeconds, recovery),
-    calls: new CallService(numberDirectory, stores.pools, poolStore, stores.calls, recovery),
+    sites: new SiteService(stores.sites, stores.clients, (siteKey) => siteDirectory.forget(siteKey)),
+    pools: new PoolService(stores.pools, stores.sites, stores.numbers, poolStore, provider, config.defaults, routesChanged, stores.clients),
+    visits: new VisitService(siteDirectory, stores.visits, poolStore, numberDirectory, config.defaults.heartbeatSeconds, recovery, networkLookup, pageViews),
+    calls: new CallService(numberDirectory, poolStore, callWriter, recovery, new CallWhisper(stores.calls, () => leaseHistory.flush())),
   };
   const leaseHistory = new LeaseHistoryWriter(db, stores.pools, poolStore, config.leaseFlushIntervalMs, persistVisitNotes(stores.visits));
+  const numberLifecycle = new NumberLifecycle(stores.numbers, stores.pools, poolStore, provider, config.quarantineDays, routesChanged);
+  const reconciliation = new NumberReconciliation(stores.numbers, provider);
+  const reattribution = new CallReattribution(db);
+  const scheduler = new JobScheduler(opened.redis ? new RedisRunCoordinator(opened.redis, config.redisKeyPrefix) : undefined);
+  const jobDefinitions = backgroundJobs({
+    clock,
+    numberDirectory,
+    callWriter,
+    reattribution,
+    poolStore,
+    leaseHistory,
+    lifecycle: numberLifecycle,
+    reconciliation: provider.name === 'twilio' ? reconciliation : null,
+  });
   const mode = `${db.kind === 'pglite' ? 'embedded Postgres (PGlite)' : 'PostgreSQL'} + ${poolStore.kind === 'memory' ? 'in-process pool' : 'Redis pool'}`;
 
   return {
@@ -141,8 +195,27 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     services,
     siteDirectory,
     leaseHistory,
+    pageViews,
+    networkLookup,
+    trackingScripts: new TrackingScripts(config.publicBaseUrl, config.defaults.heartbeatSeconds),
+    numberDirectory,
+    callWriter,
+    reattribution,
+    numberLifecycle,
+    reconciliation,
+    jobs: {
+      definitions: jobDefinitions,
+      start() {
+        scheduler.start(Object.values(jobDefinitions));
+        // Calls queued before a restart (Postgres was down) are written straight away.
+        void scheduler.runNow(jobDefinitions['call-queue-drain']);
+      },
+    },
     mode,
     async close() {
+      // Queued call writes stay queued (Redis stream or local file) for the next start to drain.
+      await scheduler.stop();
+      await pageViews.stop();
       await leaseHistory.stop();
       await opened.close();
       // A database handed in by the caller (tests) is the caller's to close.
@@ -151,14 +224,30 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
   };
 }
 
+/**
+ * Where Postgres-bound call writes wait when Postgres does not answer: Redis (falling back to the
+ * local file when Redis does not answer either), or only the local file in single-instance mode.
+ */
+function callQueue(config: AppConfig, redis: Redis | Cluster | undefined): CallQueue {
+  const file = new FileCallQueue(config.callQueueDir);
+  return redis ? new FallbackCallQueue(new RedisCallQueue(redis, config.redisKeyPrefix), file, config.callWriteBudgetMs) : file;
+}
+
+/** The webhooks every number we buy gets, and that reconciliation puts back when they drift. */
+export function numberWebhooks(config: AppConfig): NumberWebhooks {
+  return {
+    voiceUrl: `${config.publicBaseUrl}${WEBHOOK_PATHS.voice}`,
+    voiceMethod: 'POST',
+    voiceFallbackUrl: config.telephony.voiceFallbackUrl ?? `${config.publicBaseUrl}${WEBHOOK_PATHS.fallback}`,
+    voiceFallbackMethod: 'POST',
+    statusCallback: `${config.publicBaseUrl}${WEBHOOK_PATHS.status}`,
+    statusCallbackMethod: 'POST',
+  };
+}
+
 function createProvider(config: AppConfig, numbers: SqlNumberStore): TelephonyProvider {
   if (config.telephony.provider === 'twilio') {
-    return new TwilioProvider({
-      accountSid: config.telephony.accountSid as string,
-      authToken: config.telephony.authToken,
-      voiceUrl: `${config.publicBaseUrl}${WEBHOOK_PATHS.voice}`,
-      statusCallbackUrl: `${config.publicBaseUrl}${WEBHOOK_PATHS.status}`,
-    });
+    return new TwilioProvider({ accountSid: config.telephony.accountSid as string, authToken: config.telephony.authToken, webhooks: numberWebhooks(config) });
   }
-  return new SimulatedProvider((e164s) => numbers.findExisting(e164s));
+  return new SimulatedProvider((e164s) => numbers.findExisting(e164s), numberWebhooks(config));
 }

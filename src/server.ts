@@ -4,6 +4,7 @@ import { configureLogging, getLogger } from './shared/logging/logger';
 import { buildContainer } from './container';
 import { createApp } from './app';
 import { seedDemo } from './demo/seed-demo';
+import { DEMO_PATH } from './demo/demo-routes';
 
 const log = getLogger('server');
 
@@ -24,9 +25,14 @@ async function main(): Promise<void> {
   if (config.adminApiKeyFile) log.info('admin API key generated for this data folder', { keyFile: config.adminApiKeyFile });
   if (config.seedDemo) await seedDemo(container);
   container.leaseHistory.start();
+  container.jobs.start();
+  container.pageViews.start();
+  // About a second of reading, off the request path, so the first visitor does not wait for it.
+  container.networkLookup.warmUp();
 
   const server: Server = createApp(container).listen(config.port, config.host, () => {
     log.info('listening', { port: config.port, mode: container.mode, telephony: config.telephony.provider, publicBaseUrl: config.publicBaseUrl });
+    if (config.seedDemo) log.info(`demo client website (its numbers swap to tracking numbers): ${config.publicBaseUrl}${DEMO_PATH}`);
   });
 
   let stopping = false;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseInput } from '../shared/http/validate';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { isStorableInstant } from '../shared/time';
-import type { CallRecord, CallStore } from './call-store';
+import type { CallLeg, CallRecord, CallStore } from './call-store';
 
 const storable = (v: string) => isStorableInstant(Date.parse(v));
 const instant = z.iso.datetime({ offset: true }).refine(storable, 'must be between the years 0001 and 9999 (UTC)');
@@ -47,8 +47,27 @@ export function callView(c: CallRecord) {
     referrer: c.visit?.referrer ?? null,
     landingPage: c.visit?.landingPage ?? null,
     gclid: c.visit?.gclid ?? null,
+    callerName: c.caller.name,
+    forwardedFrom: c.caller.forwardedFrom,
+    fromCity: c.caller.city,
+    fromState: c.caller.state,
+    fromZip: c.caller.zip,
+    fromCountry: c.caller.country,
+    stirVerstat: c.caller.stirVerstat,
+    fallback: c.fallback,
+    recording: c.recording ? { sid: c.recording.sid, url: c.recording.url, durationSeconds: c.recording.durationSeconds, kind: c.recording.kind } : null,
   };
 }
+
+const legView = (l: CallLeg) => ({
+  callSid: l.callSid,
+  to: l.to,
+  status: l.status,
+  durationSeconds: l.durationSeconds,
+  startedAt: l.startedAt.toISOString(),
+  answeredAt: l.answeredAt?.toISOString() ?? null,
+  endedAt: l.endedAt?.toISOString() ?? null,
+});
 
 /** Cursor = the last row's position, opaque to clients. */
 const encodeCursor = (c: CallRecord) => Buffer.from(JSON.stringify([c.startedAt.toISOString(), c.id])).toString('base64url');
@@ -81,6 +100,12 @@ export function callRoutes(calls: CallStore): Router {
     const call = await calls.findById(parseInput(z.uuid(), req.params.callId, 'call id'));
     if (!call) throw new NotFoundError('No call with this id.');
     res.json(callView(call));
+  });
+  // The forwarded legs of a call (who rang, who answered, for how long), from <Number> status callbacks.
+  router.get('/v1/calls/:callId/legs', async (req, res) => {
+    const call = await calls.findById(parseInput(z.uuid(), req.params.callId, 'call id'));
+    if (!call) throw new NotFoundError('No call with this id.');
+    res.json({ data: (await calls.listLegs(call.callSid)).map(legView) });
   });
   return router;
 }

@@ -21,6 +21,20 @@ export interface InboundCall {
   /** The source credited when no visit explains the call (static or overflow number). */
   staticSource: string | null;
   needsReattribution: boolean;
+  /** What Twilio says about the caller (absent = nothing known). */
+  caller?: CallerDetails;
+}
+
+/** Caller facts from the voice webhook, kept for the client: CallerName, ForwardedFrom, From*, StirVerstat. */
+export interface CallerDetails {
+  name: string | null;
+  forwardedFrom: string | null;
+  city: string | null;
+  state: string | null;
+  zip: string | null;
+  country: string | null;
+  /** STIR/SHAKEN verification of the caller id, e.g. TN-Validation-Passed-A. */
+  stirVerstat: string | null;
 }
 
 export interface StatusUpdate {
@@ -42,6 +56,39 @@ export interface DialOutcome {
   talkSeconds: number | null;
   answered: boolean;
   at: Date;
+  /** Set when the forward went unanswered and the pool's fallback takes the call. */
+  fallback?: 'number' | 'voicemail' | null;
+}
+
+/** One status event of a forwarded leg (<Number statusCallback>), keyed by the leg's own CallSid. */
+export interface LegStatusUpdate {
+  callSid: string;
+  parentCallSid: string;
+  eventKey: string;
+  status: CallStatus;
+  at: Date;
+  to: string | null;
+  durationSeconds?: number;
+}
+
+export interface RecordingUpdate {
+  callSid: string;
+  eventKey: string;
+  recordingSid: string;
+  url: string;
+  durationSeconds: number | null;
+  kind: 'call' | 'voicemail';
+  at: Date;
+}
+
+export interface CallLeg {
+  callSid: string;
+  to: string | null;
+  status: CallStatus;
+  durationSeconds: number | null;
+  startedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date | null;
 }
 
 export interface CallRecord {
@@ -68,6 +115,9 @@ export interface CallRecord {
   /** The caller's previous call to this site, if any: a repeat caller. */
   previousCallId: string | null;
   visit: VisitSourceFields | null;
+  caller: CallerDetails;
+  fallback: 'number' | 'voicemail' | null;
+  recording: { sid: string; url: string; durationSeconds: number | null; kind: 'call' | 'voicemail' } | null;
 }
 
 export interface VisitSourceFields {
@@ -96,14 +146,21 @@ export interface CallStore {
   recordInbound(call: InboundCall): Promise<void>;
   applyStatus(update: StatusUpdate): Promise<EventOutcome>;
   applyDialOutcome(outcome: DialOutcome): Promise<EventOutcome>;
+  applyLegStatus(update: LegStatusUpdate): Promise<EventOutcome>;
+  applyRecording(update: RecordingUpdate): Promise<EventOutcome>;
   findById(id: string): Promise<CallRecord | null>;
   list(query: CallQuery): Promise<CallRecord[]>;
+  listLegs(parentCallSid: string): Promise<CallLeg[]>;
+  /** What the whisper says: the credited visit's source, or the number's static source. */
+  findSourceOf(callSid: string): Promise<{ visitId: string | null; source: string | null; medium: string | null; staticSource: string | null } | null>;
 }
 
 const SELECT_CALL = `
   SELECT c.id, c.call_sid, c.site_id, c.pool_id, c.from_number, c.to_number, c.direction, c.status, c.duration_seconds,
          c.dial_status, c.talk_seconds, c.started_at, c.answered_at, c.ended_at, c.forwarded_to, c.visit_id,
          c.attribution, c.attribution_candidates, c.needs_reattribution, c.static_source, c.previous_call_id,
+         c.caller_name, c.forwarded_from, c.from_city, c.from_state, c.from_zip, c.from_country, c.stir_verstat,
+         c.fallback, c.recording_sid, c.recording_url, c.recording_duration_seconds, c.recording_kind,
          v.source, v.medium, v.campaign, v.term, v.content, v.referrer, v.landing_page, v.gclid
     FROM calls c LEFT JOIN visits v ON v.id = c.visit_id`;
 
@@ -129,6 +186,18 @@ interface CallRow {
   needs_reattribution: boolean;
   static_source: string | null;
   previous_call_id: string | null;
+  caller_name: string | null;
+  forwarded_from: string | null;
+  from_city: string | null;
+  from_state: string | null;
+  from_zip: string | null;
+  from_country: string | null;
+  stir_verstat: string | null;
+  fallback: 'number' | 'voicemail' | null;
+  recording_sid: string | null;
+  recording_url: string | null;
+  recording_duration_seconds: number | null;
+  recording_kind: 'call' | 'voicemail' | null;
   source: string | null;
   medium: string | null;
   campaign: string | null;
@@ -172,7 +241,28 @@ function toCall(r: CallRow): CallRecord {
       landingPage: r.landing_page as string,
       gclid: r.gclid,
     },
+    caller: {
+      name: r.caller_name,
+      forwardedFrom: r.forwarded_from,
+      city: r.from_city,
+      state: r.from_state,
+      zip: r.from_zip,
+      country: r.from_country,
+      stirVerstat: r.stir_verstat,
+    },
+    fallback: r.fallback,
+    recording: r.recording_sid && r.recording_url ? { sid: r.recording_sid, url: r.recording_url, durationSeconds: r.recording_duration_seconds, kind: r.recording_kind ?? 'call' } : null,
   };
+}
+
+interface LegRow {
+  call_sid: string;
+  to_number: string | null;
+  status: CallStatus;
+  duration_seconds: number | null;
+  started_at: Date;
+  answered_at: Date | null;
+  ended_at: Date | null;
 }
 
 export class SqlCallStore implements CallStore {
@@ -187,12 +277,13 @@ export class SqlCallStore implements CallStore {
     await this.db.query(
       `INSERT INTO calls (call_sid, site_id, pool_id, number_id, from_number, to_number, direction, status, status_rank,
                           started_at, forwarded_to, visit_id, attribution, attribution_candidates, lease_token,
-                          needs_reattribution, static_source, previous_call_id, inbound_recorded)
+                          needs_reattribution, static_source, previous_call_id, inbound_recorded,
+                          caller_name, forwarded_from, from_city, from_state, from_zip, from_country, stir_verstat)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17,
                (SELECT p.id FROM calls p
                  WHERE p.site_id = $2 AND p.from_number = $5 AND p.call_sid <> $1 AND p.inbound_recorded AND p.started_at <= $10
                  ORDER BY p.started_at DESC, p.id DESC LIMIT 1),
-               true)
+               true, $18, $19, $20, $21, $22, $23, $24)
        ON CONFLICT (call_sid) DO UPDATE SET
          site_id = EXCLUDED.site_id, pool_id = EXCLUDED.pool_id, number_id = EXCLUDED.number_id,
          from_number = COALESCE(calls.from_number, EXCLUDED.from_number), to_number = EXCLUDED.to_number,
@@ -200,10 +291,15 @@ export class SqlCallStore implements CallStore {
          forwarded_to = EXCLUDED.forwarded_to, visit_id = EXCLUDED.visit_id, attribution = EXCLUDED.attribution,
          attribution_candidates = EXCLUDED.attribution_candidates, lease_token = EXCLUDED.lease_token,
          needs_reattribution = EXCLUDED.needs_reattribution, static_source = EXCLUDED.static_source,
-         previous_call_id = EXCLUDED.previous_call_id, inbound_recorded = true, updated_at = now()
+         previous_call_id = EXCLUDED.previous_call_id, inbound_recorded = true, updated_at = now(),
+         caller_name = EXCLUDED.caller_name, forwarded_from = EXCLUDED.forwarded_from, from_city = EXCLUDED.from_city,
+         from_state = EXCLUDED.from_state, from_zip = EXCLUDED.from_zip, from_country = EXCLUDED.from_country,
+         stir_verstat = EXCLUDED.stir_verstat
        WHERE NOT calls.inbound_recorded`,
       [c.callSid, c.siteId, c.poolId, c.numberId, c.from, c.to, c.direction, c.status, statusRank(c.status), c.startedAt,
-        c.forwardedTo, c.visitId, c.attribution, JSON.stringify(c.candidates), c.leaseToken, c.needsReattribution, c.staticSource],
+        c.forwardedTo, c.visitId, c.attribution, JSON.stringify(c.candidates), c.leaseToken, c.needsReattribution, c.staticSource,
+        c.caller?.name ?? null, c.caller?.forwardedFrom ?? null, c.caller?.city ?? null, c.caller?.state ?? null, c.caller?.zip ?? null,
+        c.caller?.country ?? null, c.caller?.stirVerstat ?? null],
     );
   }
 
@@ -235,17 +331,76 @@ export class SqlCallStore implements CallStore {
       if (fresh.rowCount === 0) return 'duplicate';
       // The dial outcome says how the forwarded leg went; the inbound call's own status comes from its status callback.
       await tx.query(
-        `INSERT INTO calls (call_sid, status, status_rank, started_at, dial_status, dial_call_sid, talk_seconds)
-         VALUES ($1, 'in-progress', 2, $2, $3, $4, $5)
+        `INSERT INTO calls (call_sid, status, status_rank, started_at, dial_status, dial_call_sid, talk_seconds, fallback)
+         VALUES ($1, 'in-progress', 2, $2, $3, $4, $5, $7)
          ON CONFLICT (call_sid) DO UPDATE SET
            dial_status = EXCLUDED.dial_status, dial_call_sid = COALESCE(EXCLUDED.dial_call_sid, calls.dial_call_sid),
            talk_seconds = COALESCE(EXCLUDED.talk_seconds, calls.talk_seconds),
            answered_at = CASE WHEN $6 THEN COALESCE(calls.answered_at, calls.started_at) ELSE calls.answered_at END,
+           fallback = COALESCE(calls.fallback, EXCLUDED.fallback),
            updated_at = now()`,
-        [o.callSid, o.at, o.dialStatus, o.dialCallSid, o.talkSeconds, o.answered],
+        [o.callSid, o.at, o.dialStatus, o.dialCallSid, o.talkSeconds, o.answered, o.fallback ?? null],
       );
       return 'applied';
     });
+  }
+
+  /** A leg's status only moves forward, like the call's; its events are keyed under the leg's own CallSid. */
+  async applyLegStatus(u: LegStatusUpdate): Promise<EventOutcome> {
+    return this.db.transaction(async (tx) => {
+      const fresh = await tx.query('INSERT INTO call_events (call_sid, event_key, status) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [u.callSid, u.eventKey, u.status]);
+      if (fresh.rowCount === 0) return 'duplicate';
+      const rank = statusRank(u.status);
+      await tx.query(
+        `INSERT INTO call_legs (call_sid, parent_call_sid, to_number, status, status_rank, duration_seconds, started_at, answered_at, ended_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $4 = 'in-progress' THEN $7::timestamptz END, CASE WHEN $8 THEN $7::timestamptz END)
+         ON CONFLICT (call_sid) DO UPDATE SET
+           status = CASE WHEN EXCLUDED.status_rank > call_legs.status_rank THEN EXCLUDED.status ELSE call_legs.status END,
+           status_rank = GREATEST(call_legs.status_rank, EXCLUDED.status_rank),
+           to_number = COALESCE(call_legs.to_number, EXCLUDED.to_number),
+           duration_seconds = COALESCE(EXCLUDED.duration_seconds, call_legs.duration_seconds),
+           started_at = LEAST(call_legs.started_at, EXCLUDED.started_at),
+           answered_at = COALESCE(call_legs.answered_at, EXCLUDED.answered_at),
+           ended_at = COALESCE(call_legs.ended_at, EXCLUDED.ended_at),
+           updated_at = now()`,
+        [u.callSid, u.parentCallSid, u.to, u.status, rank, u.durationSeconds ?? null, u.at, rank === 3],
+      );
+      return 'applied';
+    });
+  }
+
+  /** A recording (or a voicemail) of a call; a row that does not exist yet is created, as for statuses. */
+  async applyRecording(r: RecordingUpdate): Promise<EventOutcome> {
+    return this.db.transaction(async (tx) => {
+      const fresh = await tx.query('INSERT INTO call_events (call_sid, event_key, status) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [r.callSid, r.eventKey, 'recording']);
+      if (fresh.rowCount === 0) return 'duplicate';
+      await tx.query(
+        `INSERT INTO calls (call_sid, status, status_rank, started_at, recording_sid, recording_url, recording_duration_seconds, recording_kind)
+         VALUES ($1, 'in-progress', 2, $6, $2, $3, $4, $5)
+         ON CONFLICT (call_sid) DO UPDATE SET
+           recording_sid = EXCLUDED.recording_sid, recording_url = EXCLUDED.recording_url,
+           recording_duration_seconds = EXCLUDED.recording_duration_seconds, recording_kind = EXCLUDED.recording_kind, updated_at = now()`,
+        [r.callSid, r.recordingSid, r.url, r.durationSeconds, r.kind, r.at],
+      );
+      return 'applied';
+    });
+  }
+
+  async listLegs(parentCallSid: string): Promise<CallLeg[]> {
+    const { rows } = await this.db.query<LegRow>(
+      'SELECT call_sid, to_number, status, duration_seconds, started_at, answered_at, ended_at FROM call_legs WHERE parent_call_sid = $1 ORDER BY started_at, call_sid',
+      [parentCallSid],
+    );
+    return rows.map((r) => ({ callSid: r.call_sid, to: r.to_number, status: r.status, durationSeconds: r.duration_seconds, startedAt: r.started_at, answeredAt: r.answered_at, endedAt: r.ended_at }));
+  }
+
+  async findSourceOf(callSid: string): Promise<{ visitId: string | null; source: string | null; medium: string | null; staticSource: string | null } | null> {
+    const { rows } = await this.db.query<{ visit_id: string | null; source: string | null; medium: string | null; static_source: string | null }>(
+      'SELECT c.visit_id, v.source, v.medium, c.static_source FROM calls c LEFT JOIN visits v ON v.id = c.visit_id WHERE c.call_sid = $1',
+      [callSid],
+    );
+    const r = rows[0];
+    return r ? { visitId: r.visit_id, source: r.source, medium: r.medium, staticSource: r.static_source } : null;
   }
 
   async findById(id: string): Promise<CallRecord | null> {

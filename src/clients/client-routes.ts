@@ -3,25 +3,46 @@ import { z } from 'zod';
 import { parseInput } from '../shared/http/validate';
 import { NotFoundError } from '../shared/errors';
 import { UUID } from '../shared/ids';
-import type { ClientStore } from './client-store';
+import type { Client, ClientStore } from './client-store';
 
 const createClientBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+const updateClientBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    twilioBundleSid: z.string().regex(/^BU[0-9a-fA-F]{32}$/, 'must be a Twilio Bundle SID (BU followed by 32 hex digits)').nullable().optional(),
+    twilioAddressSid: z.string().regex(/^AD[0-9a-fA-F]{32}$/, 'must be a Twilio Address SID (AD followed by 32 hex digits)').nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of name, twilioBundleSid, twilioAddressSid');
+
+const clientView = (c: Client) => ({
+  id: c.id,
+  name: c.name,
+  twilioBundleSid: c.twilioBundleSid,
+  twilioAddressSid: c.twilioAddressSid,
+  createdAt: c.createdAt.toISOString(),
+});
 
 export function clientRoutes(clients: ClientStore): Router {
   const router = Router();
   router.post('/v1/clients', async (req, res) => {
     const { name } = parseInput(createClientBody, req.body);
     const client = await clients.create(name);
-    res.status(201).json({ id: client.id, name: client.name, createdAt: client.createdAt.toISOString() });
+    res.status(201).json(clientView(client));
   });
   router.get('/v1/clients', async (_req, res) => {
     const all = await clients.list();
-    res.json({ data: all.map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt.toISOString() })) });
+    res.json({ data: all.map(clientView) });
   });
   router.get('/v1/clients/:clientId', async (req, res) => {
     const client = UUID.test(req.params.clientId) ? await clients.findById(req.params.clientId) : null;
     if (!client) throw new NotFoundError('No client with this id.');
-    res.json({ id: client.id, name: client.name, createdAt: client.createdAt.toISOString() });
+    res.json(clientView(client));
+  });
+  router.patch('/v1/clients/:clientId', async (req, res) => {
+    const changes = parseInput(updateClientBody, req.body);
+    const client = UUID.test(req.params.clientId) ? await clients.update(req.params.clientId, changes) : null;
+    if (!client) throw new NotFoundError('No client with this id.');
+    res.json(clientView(client));
   });
   return router;
 }

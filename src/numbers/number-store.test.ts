@@ -111,6 +111,8 @@ function runNumberStoreBasics(createDatabase: () => Promise<TestDatabase>): void
       poolId,
       siteId,
       forwardTo: FORWARD_TO,
+      pool: { id: poolId, leaseSeconds: 1800, graceSeconds: 900, cooldownSeconds: 900, exhaustionPolicy: 'overflow' },
+      routing: { timeoutSeconds: 30, whisper: null, record: false, recordAnnouncement: null, fallbackTo: null },
     });
   });
 
@@ -122,6 +124,41 @@ function runNumberStoreBasics(createDatabase: () => Promise<TestDatabase>): void
 
   it('when an unknown number is called, then there is no route', async () => {
     expect(await store.findRoute(fictionalNumber())).toBeNull();
+  });
+
+  it("when a number overrides its pool's routing, then its route has the override; an empty override switches the pool's off", async () => {
+    const { poolId } = await poolOfNewSite();
+    await db.query("UPDATE pools SET whisper = 'Call from {source}', fallback_to = 'voicemail', dial_timeout_seconds = 20 WHERE id = $1", [poolId]);
+    const plain = (await store.insert(newNumber(poolId)))!;
+    const own = (await store.insert(newNumber(poolId)))!;
+
+    await store.setOverrides(own.id, { whisper: '', record: true, fallbackTo: '+441134960998' });
+
+    expect((await store.findRoute(plain.e164))!.routing).toEqual({ timeoutSeconds: 20, whisper: 'Call from {source}', record: false, recordAnnouncement: null, fallbackTo: 'voicemail' });
+    expect((await store.findRoute(own.e164))!.routing).toEqual({ timeoutSeconds: 20, whisper: null, record: true, recordAnnouncement: null, fallbackTo: '+441134960998' });
+    expect((await store.setOverrides(own.id, { record: null }))!.overrides).toEqual({ whisper: '', record: null, fallbackTo: '+441134960998' });
+  });
+
+  it('when a number is quarantined, then it keeps its route until released, and is due for release only after its date', async () => {
+    const { poolId } = await poolOfNewSite();
+    const n = (await store.insert(newNumber(poolId, { providerSid: 'PN00000000000000000000000000000001' })))!;
+    const at = new Date(Date.UTC(2026, 10, 30));
+    const releaseAfter = new Date(at.getTime() + 86_400_000);
+
+    const quarantined = await store.quarantine(n.id, at, releaseAfter);
+    const again = await store.quarantine(n.id, new Date(at.getTime() + 5000), new Date(at.getTime() + 999_999_999));
+
+    expect(quarantined).toMatchObject({ status: 'quarantined', quarantinedAt: at, releaseAfter, releasedAt: null });
+    expect(again).toMatchObject({ quarantinedAt: at, releaseAfter });
+    expect((await store.listRoutes()).find((r) => r.numberId === n.id)).toMatchObject({ status: 'quarantined' });
+    expect((await store.listDueForRelease(at, 100)).map((x) => x.id)).not.toContain(n.id);
+    expect((await store.listDueForRelease(releaseAfter, 100)).map((x) => x.id)).toContain(n.id);
+
+    await store.markReleased(n.id, releaseAfter);
+
+    expect((await store.listRoutes()).map((r) => r.numberId)).not.toContain(n.id);
+    expect(await store.findDetails(n.id)).toMatchObject({ status: 'released', releasedAt: releaseAfter });
+    expect((await store.listHeldWith('simulated')).map((x) => x.id)).not.toContain(n.id);
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database';
 import { getLogger } from '../shared/logging/logger';
-import { type Pool, poolSettings } from './pool-config-store';
+import { poolSettings } from './pool-config-store';
 import { readPoolSnapshot } from './pool-snapshot-store';
 import type { PoolStore } from './pool-store';
 
@@ -25,7 +25,7 @@ export class PoolRecovery {
   ) {}
 
   /** True when the pool was rebuilt, so the caller should retry its operation once. */
-  recoverIfLost(pool: Pool, now: number): Promise<boolean> {
+  recoverIfLost(pool: Parameters<typeof poolSettings>[0], now: number): Promise<boolean> {
     if ((this.checkedAt.get(pool.id) ?? -Infinity) > now - RECHECK_MS) return Promise.resolve(false);
     let run = this.running.get(pool.id);
     if (!run) {
@@ -35,7 +35,7 @@ export class PoolRecovery {
     return run;
   }
 
-  private async recover(pool: Pool, now: number): Promise<boolean> {
+  private async recover(pool: Parameters<typeof poolSettings>[0], now: number): Promise<boolean> {
     const settings = poolSettings(pool);
     const stats = await this.poolStore.stats(settings, now);
     this.checkedAt.set(pool.id, now);

@@ -8,13 +8,32 @@ import type { Site } from './site-store';
 // A bare host name: labels of letters, digits and hyphens (IDNs in punycode), or localhost for demos.
 const HOSTNAME = /^(?=.{1,253}$)(localhost|([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}|\d{1,3}(\.\d{1,3}){3})$/i;
 
+const domains = z.array(z.string().trim().regex(HOSTNAME, 'must be a host name such as shop.example (no scheme or path)')).min(1).max(50);
+const swapTargets = z.array(z.string().refine(isE164, 'must be an E.164 number such as +442079460000')).max(20);
+const consent = z.enum(['required', 'not-required']);
+
 const createSiteBody = z.strictObject({
   clientId: z.uuid(),
   name: z.string().trim().min(1).max(200),
-  domains: z.array(z.string().trim().regex(HOSTNAME, 'must be a host name such as shop.example (no scheme or path)')).min(1).max(50),
+  domains,
   trackingEnabled: z.boolean().default(false),
-  swapTargets: z.array(z.string().refine(isE164, 'must be an E.164 number such as +442079460000')).max(20).default([]),
+  swapTargets: swapTargets.default([]),
+  consent: consent.optional(),
+  honorDnt: z.boolean().optional(),
+  honorGpc: z.boolean().optional(),
 });
+
+const updateSiteBody = z
+  .strictObject({
+    trackingEnabled: z.boolean(),
+    swapTargets,
+    domains,
+    consent,
+    honorDnt: z.boolean(),
+    honorGpc: z.boolean(),
+  })
+  .partial()
+  .refine((changes) => Object.keys(changes).length > 0, 'give at least one setting to change');
 
 export function siteView(site: Site, publicBaseUrl: string) {
   return {
@@ -26,6 +45,9 @@ export function siteView(site: Site, publicBaseUrl: string) {
     domains: site.domains,
     trackingEnabled: site.trackingEnabled,
     swapTargets: site.swapTargets,
+    consent: site.consent,
+    honorDnt: site.honorDnt,
+    honorGpc: site.honorGpc,
     createdAt: site.createdAt.toISOString(),
   };
 }
@@ -38,6 +60,11 @@ export function siteRoutes(service: SiteService, publicBaseUrl: string): Router 
   });
   router.get('/v1/sites/:siteId', async (req, res) => {
     const site = await service.getSite(parseInput(z.uuid(), req.params.siteId, 'site id'));
+    res.json(siteView(site, publicBaseUrl));
+  });
+  router.patch('/v1/sites/:siteId', async (req, res) => {
+    const id = parseInput(z.uuid(), req.params.siteId, 'site id');
+    const site = await service.updateSite(id, parseInput(updateSiteBody, req.body ?? {}));
     res.json(siteView(site, publicBaseUrl));
   });
   return router;

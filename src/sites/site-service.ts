@@ -1,7 +1,7 @@
 import type { ClientStore } from '../clients/client-store';
 import { NotFoundError } from '../shared/errors';
 import { newPublicId } from '../shared/ids';
-import type { Site, SiteStore } from './site-store';
+import type { ConsentMode, Site, SiteChanges, SiteStore } from './site-store';
 
 export interface CreateSiteInput {
   clientId: string;
@@ -9,12 +9,17 @@ export interface CreateSiteInput {
   domains: string[];
   trackingEnabled: boolean;
   swapTargets: string[];
+  consent?: ConsentMode;
+  honorDnt?: boolean;
+  honorGpc?: boolean;
 }
 
 export class SiteService {
   constructor(
     private readonly sites: SiteStore,
     private readonly clients: ClientStore,
+    /** Told the site key of every changed site, so cached copies (site directory, scripts) are dropped. */
+    private readonly onChange: (siteKey: string) => void = () => undefined,
   ) {}
 
   async createSite(input: CreateSiteInput): Promise<Site> {
@@ -26,6 +31,17 @@ export class SiteService {
   async getSite(id: string): Promise<Site> {
     const site = await this.sites.findById(id);
     if (!site) throw new NotFoundError('No site with this id.');
+    return site;
+  }
+
+  async updateSite(id: string, changes: SiteChanges): Promise<Site> {
+    const site = await this.sites.update(id, {
+      ...changes,
+      domains: changes.domains && [...new Set(changes.domains.map(normaliseDomain))],
+      swapTargets: changes.swapTargets && [...new Set(changes.swapTargets)],
+    });
+    if (!site) throw new NotFoundError('No site with this id.');
+    this.onChange(site.siteKey);
     return site;
   }
 }

@@ -1,5 +1,8 @@
 import type { Queryable } from '../db/database';
 
+/** 'required': the tracking script stores nothing and sets no cookie until the page reports consent. */
+export type ConsentMode = 'required' | 'not-required';
+
 export interface Site {
   id: string;
   clientId: string;
@@ -8,15 +11,26 @@ export interface Site {
   domains: string[];
   trackingEnabled: boolean;
   swapTargets: string[];
+  consent: ConsentMode;
+  /** Browsers sending Do Not Track are not tracked. */
+  honorDnt: boolean;
+  /** Browsers sending Global Privacy Control are not tracked. */
+  honorGpc: boolean;
   createdAt: Date;
 }
 
-export type NewSite = Omit<Site, 'id' | 'createdAt'>;
+/** The privacy settings have defaults (consent not required, DNT ignored, GPC honoured). */
+export type NewSite = Omit<Site, 'id' | 'createdAt' | 'consent' | 'honorDnt' | 'honorGpc'> & Partial<Pick<Site, 'consent' | 'honorDnt' | 'honorGpc'>>;
+
+/** The settings an operator may change after creation; absent fields keep their value. */
+export type SiteChanges = Partial<Pick<Site, 'trackingEnabled' | 'swapTargets' | 'domains' | 'consent' | 'honorDnt' | 'honorGpc'>>;
 
 export interface SiteStore {
   create(site: NewSite): Promise<Site>;
   findById(id: string): Promise<Site | null>;
   findByKey(siteKey: string): Promise<Site | null>;
+  /** The updated site, or null when there is no site with this id. */
+  update(id: string, changes: SiteChanges): Promise<Site | null>;
   listByClient(clientId: string): Promise<Site[]>;
 }
 
@@ -28,10 +42,13 @@ interface SiteRow {
   domains: string[];
   tracking_enabled: boolean;
   swap_targets: string[];
+  consent: ConsentMode;
+  honor_dnt: boolean;
+  honor_gpc: boolean;
   created_at: Date;
 }
 
-const COLUMNS = 'id, client_id, name, site_key, domains, tracking_enabled, swap_targets, created_at';
+const COLUMNS = 'id, client_id, name, site_key, domains, tracking_enabled, swap_targets, consent, honor_dnt, honor_gpc, created_at';
 
 const toSite = (r: SiteRow): Site => ({
   id: r.id,
@@ -41,6 +58,9 @@ const toSite = (r: SiteRow): Site => ({
   domains: r.domains,
   trackingEnabled: r.tracking_enabled,
   swapTargets: r.swap_targets,
+  consent: r.consent,
+  honorDnt: r.honor_dnt,
+  honorGpc: r.honor_gpc,
   createdAt: r.created_at,
 });
 
@@ -49,11 +69,23 @@ export class SqlSiteStore implements SiteStore {
 
   async create(s: NewSite): Promise<Site> {
     const { rows } = await this.db.query<SiteRow>(
-      `INSERT INTO sites (client_id, name, site_key, domains, tracking_enabled, swap_targets)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [s.clientId, s.name, s.siteKey, s.domains, s.trackingEnabled, s.swapTargets],
+      `INSERT INTO sites (client_id, name, site_key, domains, tracking_enabled, swap_targets, consent, honor_dnt, honor_gpc)
+       VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, 'not-required'), COALESCE($8, false), COALESCE($9, true)) RETURNING ${COLUMNS}`,
+      [s.clientId, s.name, s.siteKey, s.domains, s.trackingEnabled, s.swapTargets, s.consent ?? null, s.honorDnt ?? null, s.honorGpc ?? null],
     );
     return toSite(rows[0]);
+  }
+
+  async update(id: string, c: SiteChanges): Promise<Site | null> {
+    // Every column is NOT NULL, so NULL can only mean "not given": COALESCE keeps the current value.
+    const { rows } = await this.db.query<SiteRow>(
+      `UPDATE sites SET tracking_enabled = COALESCE($2, tracking_enabled), swap_targets = COALESCE($3, swap_targets),
+              domains = COALESCE($4, domains), consent = COALESCE($5, consent), honor_dnt = COALESCE($6, honor_dnt),
+              honor_gpc = COALESCE($7, honor_gpc)
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, c.trackingEnabled ?? null, c.swapTargets ?? null, c.domains ?? null, c.consent ?? null, c.honorDnt ?? null, c.honorGpc ?? null],
+    );
+    return rows[0] ? toSite(rows[0]) : null;
   }
 
   async findById(id: string): Promise<Site | null> {

@@ -1,48 +1,72 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
-import type { CallService } from '../calls/call-service';
+import type { CallService, DialAttempt, RoutingDecision } from '../calls/call-service';
+import { DEFAULT_RECORD_ANNOUNCEMENT, type CallRouting } from '../calls/domain/routing';
 import type { Clock } from '../shared/clock';
 import { parseInput } from '../shared/http/validate';
 import { ServiceUnavailableError } from '../shared/errors';
 import { getLogger } from '../shared/logging/logger';
-import { verifyTwilioSignature } from './twilio-signature';
-import { emptyTwiml, forwardCallTwiml, notInServiceTwiml } from './twiml';
+import { verifyTwilioSignature, type SignatureOptions } from './twilio-signature';
+import { emptyTwiml, forwardCallTwiml, notInServiceTwiml, voicemailTwiml } from './twiml';
+import { dialParams, dialQuery, statusParams, voiceParams } from './webhook-params';
+import { WEBHOOK_PATHS, webhookUrls } from './webhook-paths';
+
+export { WEBHOOK_PATHS } from './webhook-paths';
 
 const log = getLogger('voice-webhook');
 
-// Twilio adds fields without notice: validate what we use, keep the rest (they are signed too).
-const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be a Twilio CallSid');
-const voiceParams = z.looseObject({ CallSid: callSid, To: z.string().min(1).max(64), From: z.string().max(64).optional(), Direction: z.string().max(32).optional(), CallStatus: z.string().max(32).optional() });
-const statusParams = z.looseObject({ CallSid: callSid, CallStatus: z.string().max(32), SequenceNumber: z.string().regex(/^\d{1,9}$/).optional(), CallDuration: z.string().max(16).optional(), Timestamp: z.string().max(64).optional(), From: z.string().max(64).optional(), To: z.string().max(64).optional() });
-const dialParams = z.looseObject({ CallSid: callSid, DialCallStatus: z.string().max(32).optional(), DialCallSid: z.string().max(64).optional(), DialCallDuration: z.string().max(16).optional() });
-
-export const WEBHOOK_PATHS = { voice: '/webhooks/twilio/voice', status: '/webhooks/twilio/status', dial: '/webhooks/twilio/dial' } as const;
-
-export function voiceWebhookRoutes(calls: CallService, clock: Clock, opts: { authToken: string; publicBaseUrl: string }): Router {
+export function voiceWebhookRoutes(calls: CallService, clock: Clock, opts: SignatureOptions): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
-  const signed = verifyTwilioSignature(opts.authToken, opts.publicBaseUrl);
+  const signed = verifyTwilioSignature(opts);
+  const urls = webhookUrls(opts.publicBaseUrl);
   const xml = (res: express.Response, body: string) => res.type('text/xml').send(body);
+
+  /** The <Dial> for a forward (first attempt or fallback number), with the pool's whisper and recording. */
+  const dialTwiml = (callSid: string, forwardTo: string, callerId: string | null, routing: CallRouting, attempt: DialAttempt) =>
+    forwardCallTwiml({
+      forwardTo,
+      callerId,
+      dialActionUrl: urls.dialAction(attempt),
+      timeoutSeconds: routing.timeoutSeconds,
+      numberStatusCallbackUrl: urls.numberStatus(),
+      whisperUrl: routing.whisper ? urls.whisper(callSid) : undefined,
+      record: routing.record ? { announcement: routing.recordAnnouncement ?? DEFAULT_RECORD_ANNOUNCEMENT, statusCallbackUrl: urls.recording() } : null,
+    });
+  const answer = (res: express.Response, decision: RoutingDecision) =>
+    decision.kind === 'unknown-number' ? xml(res, notInServiceTwiml()) : xml(res, dialTwiml(decision.callId, decision.forwardTo, decision.callerId, decision.routing, 'primary'));
 
   router.post(WEBHOOK_PATHS.voice, form, signed, async (req, res) => {
     const params = parseInput(voiceParams, req.body, 'voice webhook');
     // Without a route we cannot forward; a 503 sends Twilio to the number's Voice Fallback URL.
-    const decision = await calls.routeInbound(params, clock.now()).catch(storeUnavailable);
-    if (decision.kind === 'unknown-number') return xml(res, notInServiceTwiml());
-    xml(res, forwardCallTwiml({ forwardTo: decision.forwardTo, callerId: decision.callerId, dialActionUrl: `${opts.publicBaseUrl}${WEBHOOK_PATHS.dial}` }));
+    answer(res, await calls.routeInbound(params, clock.now()).catch(storeUnavailable));
+  });
+
+  // The number's Voice Fallback URL: Twilio calls it when the voice webhook failed or was too slow.
+  // Put the caller through at once, without asking the pool store; the call is credited later.
+  router.post(WEBHOOK_PATHS.fallback, form, signed, async (req, res) => {
+    const params = parseInput(voiceParams, req.body, 'voice fallback');
+    log.warn('voice fallback URL called', { callSid: params.CallSid, errorCode: typeof req.body.ErrorCode === 'string' ? req.body.ErrorCode : undefined });
+    answer(res, await calls.routeInbound(params, clock.now(), { attribute: false }).catch(storeUnavailable));
   });
 
   router.post(WEBHOOK_PATHS.status, form, signed, async (req, res) => {
     const params = parseInput(statusParams, req.body, 'status callback');
-    const outcome = await calls.recordStatus(params, clock.now()).catch(storeUnavailable);
+    const outcome = await calls.recordStatus(params, clock.now());
     log.debug('status callback', { outcome, status: params.CallStatus });
+    if (outcome === 'lost') throw new ServiceUnavailableError('The status could not be stored right now; please retry.');
     res.status(204).end();
   });
 
   router.post(WEBHOOK_PATHS.dial, form, signed, async (req, res) => {
     const params = parseInput(dialParams, req.body, 'dial action');
-    // The caller's leg is ending either way: answer TwiML even if the outcome could not be stored.
-    await calls.recordDialOutcome(params, clock.now()).catch((err) => log.error('dial outcome not stored', { error: err }));
+    const { attempt } = parseInput(dialQuery, req.query, 'dial action query');
+    // The caller is still on the line: whatever happens to the record, answer TwiML.
+    const { next, routing } = await calls.recordDialOutcome(params, attempt, clock.now()).catch((err) => {
+      log.error('dial outcome not handled', { callSid: params.CallSid, error: err });
+      return { next: { kind: 'hangup' as const }, routing: null };
+    });
+    if (next.kind === 'dial-fallback' && routing) return xml(res, dialTwiml(params.CallSid, next.to, params.From ?? null, routing, 'fallback'));
+    if (next.kind === 'voicemail') return xml(res, voicemailTwiml({ actionUrl: urls.dialAction('voicemail'), recordingStatusCallbackUrl: urls.recording('voicemail') }));
     xml(res, emptyTwiml());
   });
   return router;

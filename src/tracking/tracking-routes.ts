@@ -5,19 +5,30 @@ import { parseInput } from '../shared/http/validate';
 import { ForbiddenError } from '../shared/errors';
 import type { Clock } from '../shared/clock';
 import { originAllowed } from '../sites/site-service';
-import type { VisitService } from './visit-service';
+import type { VisitorContext, VisitService } from './visit-service';
+import type { TrackingScripts } from './tracking-script';
 
 const optionalText = (max: number) => z.string().max(max).optional();
+const pageUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
 const registerVisitBody = z.object({
   visitorId: optionalText(64),
   visitId: optionalText(64),
-  url: z.url({ protocol: /^https?$/ }).max(2048),
+  url: pageUrl,
   referrer: z.union([z.literal(''), z.url().max(2048)]).optional(),
   title: optionalText(512),
+  // From the _ga and _ga_<id> cookies: '1234567890.1700000000' and '1700000000'.
+  gaClientId: z.string().regex(/^\d{1,20}\.\d{1,20}$/, 'must be a Google Analytics client id such as 1234567890.1700000000').optional(),
+  gaSessionId: z.string().regex(/^\d{1,20}$/, 'must be a Google Analytics session id (digits)').optional(),
+  pageView: z.boolean().optional(),
 });
 
 const heartbeatBody = z.object({ leaseToken: z.string().regex(/^\d{1,15}$/, 'must be the leaseToken the visit received') });
+
+const pageViewBody = z.object({ url: pageUrl, title: optionalText(512), kind: z.enum(['view', 'exit']).default('view') });
+
+/** How long browsers and CDNs may reuse a site's script before asking again (with If-None-Match). */
+const SCRIPT_MAX_AGE_SECONDS = 300;
 
 /**
  * CORS for the public tracking API: only the site's own domains may call it from a browser. A request
@@ -38,21 +49,55 @@ function corsForSite(visits: VisitService): RequestHandler {
   });
 }
 
-export function trackingRoutes(visits: VisitService, clock: Clock): Router {
+/** What the request says about the browser; the service never sees `req`. */
+function visitorContext(req: express.Request): VisitorContext {
+  return {
+    userAgent: req.get('user-agent')?.slice(0, 512) ?? null,
+    // trust proxy (app.ts) makes this the client's address behind our load balancer.
+    ip: req.ip ?? null,
+    doNotTrack: req.get('dnt') === '1',
+    globalPrivacyControl: req.get('sec-gpc') === '1',
+  };
+}
+
+export function trackingRoutes(visits: VisitService, scripts: TrackingScripts, clock: Clock): Router {
   const router = Router();
-  // The tracking script may send beacons as text/plain to avoid a CORS preflight.
+  // The tracking script sends its requests as text/plain to avoid a CORS preflight.
   const body = express.json({ limit: '16kb', type: ['application/json', 'text/plain'] });
+
+  // The script itself: loaded by a <script> tag from any page, so outside the CORS check below.
+  router.get('/t/:siteKey.js', async (req, res) => {
+    const { site } = await visits.siteFor(req.params.siteKey);
+    const script = await scripts.forSite(site);
+    res.set({
+      'Content-Type': 'application/javascript; charset=utf-8',
+      'Cache-Control': `public, max-age=${SCRIPT_MAX_AGE_SECONDS}`,
+      ETag: script.etag,
+      Vary: 'Accept-Encoding',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.fresh) return void res.status(304).end();
+    if (req.acceptsEncodings('gzip') === 'gzip') return void res.set('Content-Encoding', 'gzip').send(script.gzipped);
+    res.send(script.body);
+  });
+
   router.use('/t/:siteKey', corsForSite(visits));
 
   router.post('/t/:siteKey/visits', body, async (req, res) => {
     const input = parseInput(registerVisitBody, req.body ?? {});
-    res.set('Cache-Control', 'no-store').json(await visits.registerVisit(req.params.siteKey, input, clock.now()));
+    res.set('Cache-Control', 'no-store').json(await visits.registerVisit(req.params.siteKey, input, visitorContext(req), clock.now()));
   });
 
   router.post('/t/:siteKey/visits/:visitId/heartbeat', body, async (req, res) => {
     const { leaseToken } = parseInput(heartbeatBody, req.body ?? {});
     const result = await visits.heartbeat(req.params.siteKey, req.params.visitId, leaseToken, clock.now());
     res.set('Cache-Control', 'no-store').json(result);
+  });
+
+  router.post('/t/:siteKey/visits/:visitId/pageviews', body, async (req, res) => {
+    const input = parseInput(pageViewBody, req.body ?? {});
+    await visits.recordPageView(req.params.siteKey, req.params.visitId, input, clock.now());
+    res.status(204).end();
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SiteDirectory, SiteWithPools } from '../sites/site-directory';
+import type { Site } from '../sites/site-store';
 import type { PoolStore, LiveLease } from '../pool/pool-store';
 import { poolSettings, type Pool } from '../pool/pool-config-store';
 import type { NumberDirectory } from '../numbers/number-directory';
@@ -8,10 +9,18 @@ import { PUBLIC_ID } from '../shared/ids';
 import { formatNational } from '../shared/phone';
 import { withTimeout } from '../shared/with-timeout';
 import { classifyVisitSource } from './domain/classify-source';
+import { automationSignal } from './domain/automated-visitor';
+import { describeUserAgent } from './domain/describe-user-agent';
 import type { VisitStore } from './visit-store';
 import type { PoolRecovery } from '../pool/pool-recovery';
 import { encodeVisitNote, type VisitSnapshot } from './visit-note';
 import { isVisitIdOf, newVisitId } from './visit-ids';
+import { numberShape } from './number-shape';
+import type { NetworkLookup } from './network/network-lookup';
+import type { PageViewRecorder } from './page-view-recorder';
+import type { ShownNumber } from './script/types';
+
+export type { ShownNumber };
 
 export interface RegisterVisitInput {
   visitorId?: string;
@@ -19,11 +28,26 @@ export interface RegisterVisitInput {
   url: string;
   referrer?: string;
   title?: string;
+  gaClientId?: string;
+  gaSessionId?: string;
+  /** False when the script leases again for the page it is on (its lease was lost): no new page view. */
+  pageView?: boolean;
 }
 
-export interface ShownNumber {
-  e164: string;
-  display: string;
+/** What the request says about the browser behind it (the HTTP layer reads it from headers). */
+export interface VisitorContext {
+  userAgent: string | null;
+  ip: string | null;
+  /** DNT: 1 */
+  doNotTrack: boolean;
+  /** Sec-GPC: 1 */
+  globalPrivacyControl: boolean;
+}
+
+export interface PageViewInput {
+  url: string;
+  title?: string;
+  kind: 'view' | 'exit';
 }
 
 export interface VisitResponse {
@@ -41,8 +65,9 @@ const POOL_BUDGET_MS = 2000;
 const newVisitorId = () => `vr_${randomBytes(16).toString('base64url')}`;
 
 /**
- * A website visit asks for a tracking number: classify where it came from, remember it, lease it
- * a number from the site's pool. A site with tracking disabled stores nothing and shows its own number.
+ * A website visit asks for a tracking number: check the visitor may be tracked (the site tracks, the
+ * browser did not opt out, it is not a bot), classify where it came from, remember it, lease it a number
+ * from the site's pool. A visitor who is not tracked stores nothing and is shown the site's own number.
  */
 export class VisitService {
   constructor(
@@ -52,6 +77,8 @@ export class VisitService {
     private readonly numbers: NumberDirectory,
     private readonly heartbeatSeconds: number,
     private readonly recovery: PoolRecovery,
+    private readonly network: NetworkLookup,
+    private readonly pageViews: PageViewRecorder,
   ) {}
 
   async siteFor(siteKey: string): Promise<SiteWithPools> {
@@ -60,21 +87,40 @@ export class VisitService {
     return entry;
   }
 
-  async registerVisit(siteKey: string, input: RegisterVisitInput, now: number): Promise<VisitResponse> {
+  async registerVisit(siteKey: string, input: RegisterVisitInput, visitor: VisitorContext, now: number): Promise<VisitResponse> {
     const { site, pools } = await this.siteFor(siteKey);
-    if (!site.trackingEnabled) {
-      return { visitorId: null, visitId: null, number: null, leaseToken: null, leaseExpiresAt: null, heartbeatSeconds: this.heartbeatSeconds };
-    }
+    if (!site.trackingEnabled || optedOut(site, visitor)) return this.notTracked();
+    const network = await this.network.lookup(visitor.ip);
+    if (automationSignal({ userAgent: visitor.userAgent, asn: network.asn })) return this.notTracked();
+
     const visitorId = input.visitorId && PUBLIC_ID.test(input.visitorId) ? input.visitorId : newVisitorId();
     // The script sends back the visit id it got from us (its visit cookie) to continue the visit.
     // Nothing is read on this path: the first registration of an id fixes its source, later ones only
     // mark it seen (see VisitStore.upsertMany). An id this site did not issue starts a new visit.
-    const visitId = input.visitId && isVisitIdOf(site.id, input.visitId) ? input.visitId : newVisitId(site.id);
+    const continued = Boolean(input.visitId && isVisitIdOf(site.id, input.visitId));
+    const visitId = continued ? (input.visitId as string) : newVisitId(site.id);
     const source = classifyVisitSource({ url: input.url, referrer: input.referrer ?? null, siteDomains: site.domains });
-    const snapshot: VisitSnapshot = { id: visitId, siteId: site.id, visitorId, title: input.title ?? null, source, at: now };
+    const snapshot: VisitSnapshot = {
+      id: visitId,
+      siteId: site.id,
+      visitorId,
+      title: input.title ?? null,
+      source,
+      at: now,
+      userAgent: visitor.userAgent,
+      ...describeUserAgent(visitor.userAgent),
+      ip: visitor.ip,
+      ...network,
+      gaClientId: input.gaClientId ?? null,
+      gaSessionId: input.gaSessionId ?? null,
+    };
     const pool = pools[0];
     if (!pool) await this.visits.upsertMany([snapshot]);
     const leased = pool ? await this.leaseFrom(pool, snapshot, now) : null;
+    // Recorded once the visit is (a failed lease answers 503 and the script will register again).
+    if (!continued || input.pageView !== false) {
+      this.pageViews.record({ siteId: site.id, visitId, kind: continued ? 'view' : 'entry', url: source.landingPage, title: snapshot.title, at: now });
+    }
     return {
       visitorId,
       visitId,
@@ -97,6 +143,21 @@ export class VisitService {
     return { number: await this.show(result.lease.numberId), leaseExpiresAt: new Date(result.lease.expiresAt).toISOString() };
   }
 
+  /**
+   * A later page of the visit (a single-page-app navigation, or the visitor leaving a page), recorded in
+   * the background. Only visit ids this site issued are accepted.
+   */
+  async recordPageView(siteKey: string, visitId: string, input: PageViewInput, now: number): Promise<void> {
+    const { site } = await this.siteFor(siteKey);
+    if (!isVisitIdOf(site.id, visitId)) throw new NotFoundError('No visit with this id on this site.');
+    if (!site.trackingEnabled) return;
+    this.pageViews.record({ siteId: site.id, visitId, kind: input.kind, url: input.url, title: input.title ?? null, at: now });
+  }
+
+  private notTracked(): VisitResponse {
+    return { visitorId: null, visitId: null, number: null, leaseToken: null, leaseExpiresAt: null, heartbeatSeconds: this.heartbeatSeconds };
+  }
+
   /** The visit's details ride along with the lease (one round trip) and reach Postgres in batches. */
   private async leaseFrom(pool: Pool, visit: VisitSnapshot, now: number): Promise<{ number: ShownNumber; lease: LiveLease | null } | null> {
     const note = encodeVisitNote(visit);
@@ -109,6 +170,11 @@ export class VisitService {
 
   private async show(numberId: string): Promise<ShownNumber> {
     const e164 = await this.numbers.e164Of(numberId);
-    return { e164, display: formatNational(e164) };
+    return { ...numberShape(e164), display: formatNational(e164) };
   }
+}
+
+/** The site honours the browser's Do Not Track or Global Privacy Control signal, and the browser sent it. */
+function optedOut(site: Pick<Site, 'honorDnt' | 'honorGpc'>, visitor: VisitorContext): boolean {
+  return (site.honorDnt && visitor.doNotTrack) || (site.honorGpc && visitor.globalPrivacyControl);
 }

@@ -4,7 +4,7 @@ import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase
 import { seedSite } from '../../test/support/sql-seed';
 import type { Database } from '../db/database';
 import type { VisitSource } from './domain/classify-source';
-import type { VisitSnapshot } from './visit-note';
+import { NO_VISITOR_DETAILS, type VisitSnapshot } from './visit-note';
 import { SqlVisitStore } from './visit-store';
 
 const T0 = Date.UTC(2026, 10, 30, 10, 0, 0) + 123;
@@ -42,6 +42,7 @@ function runVisitStoreBasics(createDatabase: () => Promise<TestDatabase>): void 
     title: 'Boiler repair',
     source: GOOGLE_ADS,
     at: T0,
+    ...NO_VISITOR_DETAILS,
     ...over,
   });
 

@@ -46,17 +46,31 @@ export class SqlVisitStore implements VisitStore {
       wbraid: v.source.clickIds.wbraid ?? null,
       msclkid: v.source.clickIds.msclkid ?? null,
       fbclid: v.source.clickIds.fbclid ?? null,
+      user_agent: v.userAgent,
+      browser: v.browser,
+      os: v.os,
+      device_type: v.deviceType,
+      ip_address: v.ip,
+      country: v.country,
+      asn: v.asn,
+      isp: v.isp,
+      ga_client_id: v.gaClientId,
+      ga_session_id: v.gaSessionId,
     }));
     if (!rows.length) return;
     // Visits of a site deleted meanwhile are dropped (the join), rather than failing the whole batch.
     await this.db.query(
       `INSERT INTO visits (id, site_id, visitor_id, started_at, last_seen_at, landing_page, referrer, title,
-                           source, medium, campaign, term, content, gclid, gbraid, wbraid, msclkid, fbclid)
+                           source, medium, campaign, term, content, gclid, gbraid, wbraid, msclkid, fbclid,
+                           user_agent, browser, os, device_type, ip_address, country, asn, isp, ga_client_id, ga_session_id)
        SELECT r.id, r.site_id, r.visitor_id, r.started_at, r.last_seen_at, r.landing_page, r.referrer, r.title,
-              r.source, r.medium, r.campaign, r.term, r.content, r.gclid, r.gbraid, r.wbraid, r.msclkid, r.fbclid
+              r.source, r.medium, r.campaign, r.term, r.content, r.gclid, r.gbraid, r.wbraid, r.msclkid, r.fbclid,
+              r.user_agent, r.browser, r.os, r.device_type, r.ip_address, r.country, r.asn, r.isp, r.ga_client_id, r.ga_session_id
          FROM jsonb_to_recordset($1::jsonb) AS r(id text, site_id uuid, visitor_id text, started_at timestamptz,
               last_seen_at timestamptz, landing_page text, referrer text, title text, source text, medium text,
-              campaign text, term text, content text, gclid text, gbraid text, wbraid text, msclkid text, fbclid text)
+              campaign text, term text, content text, gclid text, gbraid text, wbraid text, msclkid text, fbclid text,
+              user_agent text, browser text, os text, device_type text, ip_address text, country text, asn integer,
+              isp text, ga_client_id text, ga_session_id text)
          JOIN sites s ON s.id = r.site_id
        ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visits.last_seen_at, EXCLUDED.last_seen_at)
          WHERE visits.site_id = EXCLUDED.site_id`,

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { TestApp } from '../support/test-app';
+import { BROWSER_USER_AGENT } from '../support/user-agents';
 import { BACKENDS, callBySid, createTrackedSite, expectProblem, placeCall, registerVisit, useTestApp, visitWithNumber } from '../support/fixtures';
 
 const SECOND = 1000;
@@ -167,7 +168,12 @@ describe.each(BACKENDS)('public tracking API on %s backends', (backend, availabl
       const { siteKey } = await createTrackedSite(t);
 
       // Act
-      const res = await request(t.app).post(`/t/${siteKey}/visits`).set('Origin', 'https://shop.example').type('text/plain').send(JSON.stringify({ url: 'https://shop.example/' }));
+      const res = await request(t.app)
+        .post(`/t/${siteKey}/visits`)
+        .set('Origin', 'https://shop.example')
+        .set('User-Agent', BROWSER_USER_AGENT)
+        .type('text/plain')
+        .send(JSON.stringify({ url: 'https://shop.example/' }));
 
       // Assert
       expect(res.status).toBe(200);

@@ -8,6 +8,7 @@ import { createPostgresTestDatabase, type TestDatabase } from '../support/databa
 import { connectTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../support/redis';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { TEST_REDIS_URL } from '../support/test-env';
+import { BROWSER_USER_AGENT } from '../support/user-agents';
 
 /**
  * Three OS processes of the service share one Postgres database and one Redis key prefix, as three
@@ -194,7 +195,7 @@ function recordGrant(run: Run, grant: Grant, from: string): void {
 
 async function registerVisit(run: Run, service: ServiceProcess, pool: TrackedPool): Promise<void> {
   const returning = pool.visits.length > 0 && Math.random() < 0.4 ? pick(pool.visits) : undefined;
-  const res = await post(service, `/t/${pool.siteKey}/visits`, { url: 'https://shop.example/', ...(returning ? { visitId: returning } : {}) });
+  const res = await post(service, `/t/${pool.siteKey}/visits`, { url: 'https://shop.example/', ...(returning ? { visitId: returning } : {}) }, { 'User-Agent': BROWSER_USER_AGENT });
   if (res.status !== 200) return void run.unexpectedAnswers.push(`visit: ${res.status} ${JSON.stringify(res.body)}`);
   const body = res.body as { visitId: string; number: { e164: string } | null; leaseToken: string | null };
   if (returning && body.visitId !== returning) run.unexpectedAnswers.push(`visit ${returning} came back as ${body.visitId}`);

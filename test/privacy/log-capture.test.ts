@@ -3,6 +3,7 @@ import { formatInternational, formatNational } from '../../src/shared/phone';
 import { captureLogs, type LogCapture } from '../support/log-capture';
 import { startTestApp, TEST_ADMIN_KEY, TEST_AUTH_TOKEN, type TestApp } from '../support/test-app';
 import { FIXTURE_CALLER, newCallSid, sendSignedWebhook } from '../support/twilio-webhooks';
+import { BROWSER_USER_AGENT } from '../support/user-agents';
 
 const FORWARD_TO = '+441134960999';
 const SWAP_TARGET = '+441134960000';
@@ -40,6 +41,7 @@ describe('logs written during a whole call flow', () => {
     const visit = await request(t.app)
       .post(`/t/${site.body.siteKey}/visits`)
       .set('X-Forwarded-For', VISITOR_IP)
+      .set('User-Agent', BROWSER_USER_AGENT)
       .send({ url: 'https://shop.example/?utm_source=google&utm_medium=cpc', referrer: 'https://www.google.com/' })
       .expect(200);
     trackingNumber = visit.body.number.e164;

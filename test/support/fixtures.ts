@@ -6,6 +6,7 @@ import type { Response } from 'supertest';
 import { startTestApp, TEST_ADMIN_KEY, type Backend, type TestApp } from './test-app';
 import { hasPostgres, hasRedis } from './test-env';
 import { newCallSid, sendSignedWebhook } from './twilio-webhooks';
+import { BROWSER_USER_AGENT } from './user-agents';
 
 /**
  * Shared Arrange steps for the e2e suites: the backends to run on, the admin API, a tracked site
@@ -63,7 +64,9 @@ export function adminApi(t: TestApp) {
   const auth = `Bearer ${TEST_ADMIN_KEY}`;
   return {
     post: (url: string, body: unknown) => request(t.app).post(url).set('Authorization', auth).send(body as object),
+    patch: (url: string, body: unknown) => request(t.app).patch(url).set('Authorization', auth).send(body as object),
     get: (url: string) => request(t.app).get(url).set('Authorization', auth),
+    delete: (url: string) => request(t.app).delete(url).set('Authorization', auth),
   };
 }
 
@@ -123,11 +126,12 @@ export interface VisitBody {
   visitorId?: string;
   visitId?: string;
   title?: string;
+  pageView?: boolean;
 }
 
-/** What the tracking script sends when a page loads; from the site's own origin unless told otherwise. */
+/** What the tracking script sends when a page loads, from a browser on the site's own origin unless told otherwise. */
 export function registerVisit(t: TestApp, siteKey: string, body: VisitBody, origin: string | null = 'https://shop.example') {
-  const req = request(t.app).post(`/t/${siteKey}/visits`);
+  const req = request(t.app).post(`/t/${siteKey}/visits`).set('User-Agent', BROWSER_USER_AGENT);
   if (origin) req.set('Origin', origin);
   return req.send(body);
 }
@@ -147,6 +151,11 @@ export function twilioFixture(name: 'voice-inbound' | 'call-status-completed' | 
 /** The recorded voice webhook for a new call to `to`: every field Twilio sends, with a fresh CallSid. */
 export function inboundCall(to: string, callSid = newCallSid()): Record<string, string> {
   return { ...twilioFixture('voice-inbound'), CallSid: callSid, To: to, Called: to };
+}
+
+/** Matches TwiML that dials `e164` (the <Number> may carry status callback and whisper attributes). */
+export function forwardsTo(e164: string): RegExp {
+  return new RegExp(`<Dial [^>]*><Number(?: [^>]*)?>${e164.replace('+', '\\+')}</Number></Dial>`);
 }
 
 /** Twilio calls our voice URL for a new call to `to`; resolves once the TwiML answer is back. */

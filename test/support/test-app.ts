@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import Redis from 'ioredis';
 import express from 'express';
 import { loadConfig, type AppConfig } from '../../config';
@@ -6,6 +9,7 @@ import { createApp } from '../../src/app';
 import { MemoryPoolStore } from '../../src/pool/memory-pool-store';
 import { RedisPoolStore } from '../../src/pool/redis/redis-pool-store';
 import type { PoolStore } from '../../src/pool/pool-store';
+import type { TelephonyProvider } from '../../src/telephony/telephony-provider';
 import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from './databases';
 import { deleteKeysWithPrefix, uniquePrefix } from './redis';
 import { TEST_REDIS_URL } from './test-env';
@@ -42,10 +46,17 @@ export interface TestAppOptions {
   redisUrl?: string;
   /** Reuse a database (e.g. to restart the service on the same data); the caller drops it. */
   database?: TestDatabase;
+  /** A carrier of the test's own (e.g. Twilio pointed at a local fake of its API), built from the config. */
+  provider?: (config: AppConfig) => TelephonyProvider;
 }
 
 export async function startTestApp(backend: Backend, env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
+  // Redis keys (pool, durable call queue, job locks) under a prefix of this app's own; a local call queue folder of its own.
+  const prefix = uniquePrefix('e2e');
+  const queueDir = mkdtempSync(path.join(tmpdir(), 'ct-call-queue-'));
   const config = loadConfig({
+    REDIS_KEY_PREFIX: prefix,
+    CALL_QUEUE_DIR: queueDir,
     NODE_ENV: 'test',
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
@@ -58,27 +69,28 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
   let testDb: TestDatabase;
   let poolStore: PoolStore;
   let cleanupRedis = async () => undefined as void;
+  let redis: Redis | undefined;
   if (backend === 'real') {
     testDb = opts.database ?? (await createPostgresTestDatabase());
-    const redis = new Redis(opts.redisUrl ?? TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    const prefix = uniquePrefix('e2e');
-    poolStore = new RedisPoolStore(redis, prefix);
+    redis = new Redis(opts.redisUrl ?? TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    const connection = redis;
+    poolStore = new RedisPoolStore(redis, config.redisKeyPrefix);
     cleanupRedis = async () => {
       // A test may have stopped its private Redis: cleaning up must not fail the run then.
-      await deleteKeysWithPrefix(redis, prefix).catch(() => undefined);
-      redis.disconnect();
+      await deleteKeysWithPrefix(connection, config.redisKeyPrefix).catch(() => undefined);
+      connection.disconnect();
     };
   } else {
     testDb = opts.database ?? (await createPgliteTestDatabase());
     poolStore = new MemoryPoolStore();
   }
-  const container = await buildContainer(config, { db: testDb.db, poolStore, clock });
-  // Visits and lease history reach Postgres in batches off the request path (in production every
-  // LEASE_FLUSH_INTERVAL_MS). Here every request first drains what earlier requests left, so tests
+  const container = await buildContainer(config, { db: testDb.db, poolStore, clock, redis, provider: opts.provider?.(config) });
+  // Visits, lease history and page views reach Postgres in batches off the request path (in production
+  // every LEASE_FLUSH_INTERVAL_MS). Here every request first drains what earlier requests left, so tests
   // read back deterministic state without sleeping.
   const app = express();
   app.use((_req, _res, next) => {
-    container.leaseHistory.flush().then(() => next(), next);
+    Promise.all([container.leaseHistory.flush(), container.pageViews.flush()]).then(() => next(), next);
   });
   app.use(createApp(container));
   return {
@@ -91,6 +103,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
       await poolStore.close();
       await cleanupRedis();
       if (!opts.database) await testDb.drop();
+      rmSync(queueDir, { recursive: true, force: true });
     },
   };
 }

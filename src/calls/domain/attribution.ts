@@ -8,9 +8,10 @@ import type { NumberHolders } from '../../pool/pool-store';
  * - `ambiguous`: several visits' leases ended within the window; the most recent is credited and
  *   every candidate is kept, most recent first;
  * - `static`: the number belongs to no pool (a number printed in one advert, for example);
- * - `none`: nobody held it recently, or the pool could not be asked.
+ * - `none`: nobody held it recently, or the pool could not be asked;
+ * - `released-number`: the number is quarantined before release; its calls are still put through.
  */
-export type AttributionMethod = 'lease' | 'grace' | 'ambiguous' | 'static' | 'none';
+export type AttributionMethod = 'lease' | 'grace' | 'ambiguous' | 'static' | 'none' | 'released-number';
 
 export interface AttributionCandidate {
   visitId: string;

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { getLogger } from '../logging/logger';
+import { isBackendFailure } from '../backend-failure';
 
 const log = getLogger('http');
 
@@ -14,18 +15,6 @@ function toAppError(err: unknown): AppError | undefined {
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new ValidationError(e.message ?? 'Bad request');
   if (isBackendFailure(err)) return new ServiceUnavailableError('A backend (database or pool store) did not answer; please retry.');
   return undefined;
-}
-
-/**
- * Postgres or Redis being down, slow or unreachable is an outage, not a bug: 503 tells clients and
- * load balancers to retry. (Connection-class and resource SQLSTATEs; ioredis and our own timeouts.)
- */
-function isBackendFailure(err: unknown): boolean {
-  const e = err as { name?: string; code?: unknown; message?: string };
-  if (!e || typeof e !== 'object') return false;
-  if (e.name === 'TimeoutError' || e.name === 'MaxRetriesPerRequestError' || e.name === 'ClusterAllFailedError') return true;
-  if (typeof e.code === 'string' && /^(08|53|57P|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)/.test(e.code)) return true;
-  return /Connection is closed|Connection terminated|timeout exceeded when trying to connect|Cluster isn't ready/i.test(e.message ?? '');
 }
 
 /** The one error handler: problem+json for known errors, a logged generic 500 for the rest. */
