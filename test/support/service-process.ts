@@ -31,7 +31,7 @@ export async function freePort(): Promise<number> {
  */
 export async function startServiceProcess(env: Record<string, string>, readyTimeoutMs = 20_000): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['-r', './scripts/swc-register.js', 'src/server.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,8 @@
 /**
- * Lets plain `node` run the TypeScript sources without a build, for tests that start the service as
- * separate OS processes:
+ * Lets plain `node` run the TypeScript sources without a build: `npm run dev`, and tests that start
+ * the service as separate OS processes:
  *
- *   node -r ./test/support/swc-register.js src/server.ts
+ *   node -r ./scripts/swc-register.js src/server.ts
  *
  * Each .ts file is compiled with @swc/core to CommonJS when it is first required, with the same
  * options as the jest transform (jest.config.js), so the processes run exactly the code the tests see.
