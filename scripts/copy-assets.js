@@ -8,6 +8,16 @@ const root = path.resolve(__dirname, '..');
 const sourceDir = path.join(root, 'src');
 const targetDir = path.join(root, 'dist', 'src');
 
+/** Assets left from an earlier build (a renamed Lua script, say) would be loaded beside the new ones. */
+function removeStaleAssets(dir) {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const at = path.join(dir, entry.name);
+    if (entry.isDirectory()) removeStaleAssets(at);
+    else if (ASSET_EXTENSIONS.has(path.extname(entry.name))) fs.rmSync(at);
+  }
+}
+
 function copyAssets(dir) {
   let copied = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -24,5 +34,6 @@ function copyAssets(dir) {
   return copied;
 }
 
+removeStaleAssets(targetDir);
 const count = copyAssets(sourceDir);
 console.log(`copy-assets: ${count} file(s) copied to ${path.relative(root, targetDir)}`);

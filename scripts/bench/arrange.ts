@@ -123,7 +123,12 @@ export const NEW_VISIT_BODY = JSON.stringify({
   title: 'Bench landing page',
 });
 
-export const trackingHeaders = { 'content-type': 'application/json', origin: `https://${BENCH_DOMAIN}` };
+// A browser's user agent: the tracking API shows scripts and bots (fetch's 'node' included) no tracking number.
+export const trackingHeaders = {
+  'content-type': 'application/json',
+  origin: `https://${BENCH_DOMAIN}`,
+  'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+};
 
 /** Opens `count` new visits through the public tracking API, a few at a time; every one must get a number. */
 export async function leaseVisits(baseUrl: string, siteKey: string, count: number, concurrency = 32): Promise<LeasedVisit[]> {

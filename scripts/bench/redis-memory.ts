@@ -31,13 +31,22 @@ export async function waitForDrainedEvents(redis: Redis, prefix: string, poolIds
   }
 }
 
+/**
+ * Growth that is not the cost of a live lease: `gen` gains one counter per number at the number's
+ * first lease ever and keeps it after the lease ends (fencing tokens never repeat), so a pool pays it
+ * once per number, bounded by the pool's size.
+ */
+const ONCE_PER_NUMBER = new Set(['gen']);
+
 export interface LeaseMemory {
   leases: number;
-  /** Growth of the pool's keys per lease once the events reached Postgres: what a live lease costs at rest. */
+  /** Growth of the pool's keys per lease once the events reached Postgres, net of the free-set entries the numbers left. */
   bytesPerLease: number;
-  /** The same growth per key, per lease. */
+  /** Growth per number leased for the first time ever (see ONCE_PER_NUMBER). */
+  bytesPerNumberOnce: number;
+  /** Growth per key, per lease. */
   perKey: KeyMemory;
-  /** INFO used_memory growth per lease: includes allocator overhead, and anything else the shared server did meanwhile. */
+  /** INFO used_memory growth per lease: allocator overhead included, and whatever else the shared server did meanwhile. */
   usedMemoryPerLease: number;
   drained: boolean;
 }
@@ -45,6 +54,14 @@ export interface LeaseMemory {
 export function leaseMemory(leases: number, before: KeyMemory, after: KeyMemory, usedBefore: number, usedAfter: number, drained: boolean): LeaseMemory {
   const perKey: KeyMemory = {};
   for (const name of Object.keys(after)) perKey[name] = (after[name] - (before[name] ?? 0)) / leases;
-  const total = Object.values(perKey).reduce((a, b) => a + b, 0);
-  return { leases, bytesPerLease: total, perKey, usedMemoryPerLease: (usedAfter - usedBefore) / leases, drained };
+  const sum = (names: string[]) => names.reduce((total, name) => total + perKey[name], 0);
+  const names = Object.keys(perKey);
+  return {
+    leases,
+    bytesPerLease: sum(names.filter((n) => !ONCE_PER_NUMBER.has(n))),
+    bytesPerNumberOnce: sum(names.filter((n) => ONCE_PER_NUMBER.has(n))),
+    perKey,
+    usedMemoryPerLease: (usedAfter - usedBefore) / leases,
+    drained,
+  };
 }

@@ -21,6 +21,8 @@ export interface ScenarioSummary {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Median CPU microseconds per request: the server process (service or bare route), Redis, Postgres, autocannon. */
+  cpuUs: { server: number; redis: number; postgres: number; loadGenerator: number };
 }
 
 const median = (xs: number[]): number => {
@@ -40,24 +42,35 @@ export function summarise(key: ScenarioKey, title: string, rounds: LoadResult[])
     p99: median(rounds.map((r) => r.p99)),
     non2xx: rounds.reduce((a, r) => a + r.non2xx, 0),
     errors: rounds.reduce((a, r) => a + r.errors, 0),
+    cpuUs: {
+      server: median(rounds.map((r) => (key === 'bare' ? r.cpuUs?.bare : r.cpuUs?.service) ?? NaN)),
+      redis: median(rounds.map((r) => r.cpuUs?.redis ?? NaN)),
+      postgres: median(rounds.map((r) => r.cpuUs?.postgres ?? NaN)),
+      loadGenerator: median(rounds.map((r) => r.cpuUs?.loadGenerator ?? NaN)),
+    },
   };
 }
+
+const cpuCell = (s: ScenarioSummary) =>
+  s.key === 'bare'
+    ? `${fixed(s.cpuUs.server, 0)} / - / - / ${fixed(s.cpuUs.loadGenerator, 0)}`
+    : `${fixed(s.cpuUs.server, 0)} / ${fixed(s.cpuUs.redis, 0)} / ${fixed(s.cpuUs.postgres, 0)} / ${fixed(s.cpuUs.loadGenerator, 0)}`;
 
 export interface Verdict {
   name: string;
   pass: boolean;
 }
 
-const pf = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+export const pf = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 
 /** The markdown table docs/performance.md quotes, plus one verdict per target. */
 export function resultsTable(bare: ScenarioSummary, others: ScenarioSummary[]): { table: string; verdicts: Verdict[] } {
   const lines = [
-    row(['scenario', 'req/s', 'p50 ms', 'p99 ms', 'ratio to bare', 'non-2xx / errors', 'target', 'result']),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---', '---']),
-    row([bare.title, fixed(bare.reqPerSec, 0), fixed(bare.p50), fixed(bare.p99), '1.00', `${bare.non2xx} / ${bare.errors}`, 'reference', bare.non2xx + bare.errors ? 'FAIL' : '-']),
+    row(['scenario', 'req/s', 'p50 ms', 'p99 ms', 'ratio to bare', 'non-2xx / errors', 'CPU us/req (server / Redis / PG / autocannon)', 'target', 'result']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---']),
+    row([bare.title, fixed(bare.reqPerSec, 0), fixed(bare.p50), fixed(bare.p99), '1.00', `${bare.non2xx} / ${bare.errors}`, cpuCell(bare), 'reference', bare.non2xx + bare.errors ? 'FAIL' : '-']),
   ];
   const verdicts: Verdict[] = [];
   for (const s of others) {
@@ -68,7 +81,7 @@ export function resultsTable(bare: ScenarioSummary, others: ScenarioSummary[]): 
     const p99Ok = target === undefined || s.p99 <= target.maxP99Ms;
     const pass = clean && ratioOk && p99Ok;
     const wanted = target ? [target.minRatio !== undefined ? `>= ${target.minRatio}x` : '', `p99 <= ${target.maxP99Ms} ms`].filter(Boolean).join(', ') : '-';
-    lines.push(row([s.title, fixed(s.reqPerSec, 0), fixed(s.p50), fixed(s.p99), fixed(ratio, 2), `${s.non2xx} / ${s.errors}`, wanted, pf(pass)]));
+    lines.push(row([s.title, fixed(s.reqPerSec, 0), fixed(s.p50), fixed(s.p99), fixed(ratio, 2), `${s.non2xx} / ${s.errors}`, cpuCell(s), wanted, pf(pass)]));
     verdicts.push({ name: s.title, pass });
   }
   return { table: lines.join('\n'), verdicts };
@@ -93,9 +106,10 @@ export function memoryLines(m: LeaseMemory): { lines: string[]; verdict: Verdict
     .join(', ');
   return {
     lines: [
-      `Redis memory per live lease (${m.leases} leases, MEMORY USAGE of the pool's keys after the events reached Postgres): ${fixed(m.bytesPerLease, 0)} bytes; target <= ${MAX_BYTES_PER_LEASE}: ${pf(pass)}${m.drained ? '' : ' (event stream never drained)'}`,
-      `  per key: ${perKey}`,
-      `  INFO used_memory growth per lease (allocator overhead included, shared server): ${fixed(m.usedMemoryPerLease, 0)} bytes`,
+      `Redis memory per live lease (${m.leases} new leases into a fresh pool, MEMORY USAGE of the pool's keys once the events reached Postgres): ${fixed(m.bytesPerLease, 0)} bytes; target <= ${MAX_BYTES_PER_LEASE}: ${pf(pass)}${m.drained ? '' : ' (event stream never drained)'}`,
+      `  plus ${fixed(m.bytesPerNumberOnce, 0)} bytes once per number at its first lease ever (its fencing-token counter, kept for good)`,
+      `  per key and lease: ${perKey}`,
+      `  INFO used_memory growth per lease (allocator overhead included; noisy on a shared server): ${fixed(m.usedMemoryPerLease, 0)} bytes`,
     ],
     verdict: { name: 'Redis memory per live lease', pass },
   };
@@ -103,11 +117,16 @@ export function memoryLines(m: LeaseMemory): { lines: string[]; verdict: Verdict
 
 /** Every round of every scenario, so a reader can judge the spread behind the medians. */
 export function roundsTable(summaries: ScenarioSummary[]): string {
-  const lines = [row(['scenario', 'round', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'status codes', 'errors']), row(['---', '---:', '---:', '---:', '---:', '---:', '---', '---:'])];
+  const lines = [
+    row(['scenario', 'round', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'status codes', 'errors', 'CPU us/req (server / Redis / PG / autocannon)']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---:']),
+  ];
   for (const s of summaries) {
     s.rounds.forEach((r, i) => {
       const codes = Object.entries(r.statusCodes).map(([c, n]) => `${c}: ${n}`).join(', ');
-      lines.push(row([s.title, i + 1, fixed(r.reqPerSec, 0), fixed(r.p50), fixed(r.p99), r.requests, codes, r.errors]));
+      const c = r.cpuUs;
+      const cpu = c ? [s.key === 'bare' ? c.bare : c.service, c.redis, c.postgres, c.loadGenerator].map((v) => fixed(v, 0)).join(' / ') : 'n/a';
+      lines.push(row([s.title, i + 1, fixed(r.reqPerSec, 0), fixed(r.p50), fixed(r.p99), r.requests, codes, r.errors, cpu]));
     });
   }
   return lines.join('\n');

@@ -3,7 +3,10 @@ import type autocannon from 'autocannon';
 import twilio from 'twilio';
 import { NEW_VISIT_BODY, trackingHeaders, type BenchPool, type LeasedVisit } from './arrange';
 
-export type ScenarioKey = 'bare' | 'lease' | 'leaseSmall' | 'heartbeat' | 'voice';
+/** In the order each round runs them, after the bare route. */
+export const SERVICE_SCENARIOS = ['lease', 'heartbeat', 'voice', 'leaseSmall'] as const;
+export type ServiceScenario = (typeof SERVICE_SCENARIOS)[number];
+export type ScenarioKey = 'bare' | ServiceScenario;
 
 /** One kind of request, driven by autocannon against one server. */
 export interface Scenario {
@@ -23,7 +26,7 @@ export function bareScenario(baseUrl: string): Scenario {
     key: 'bare',
     title: 'bare Express route (POST /bare)',
     baseUrl,
-    request: { method: 'POST', path: '/bare', headers: { 'content-type': 'application/json' }, body: NEW_VISIT_BODY },
+    request: { method: 'POST', path: '/bare', headers: trackingHeaders, body: NEW_VISIT_BODY },
   };
 }
 

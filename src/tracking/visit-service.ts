@@ -70,6 +70,8 @@ const newVisitorId = () => `vr_${randomBytes(16).toString('base64url')}`;
  * from the site's pool. A visitor who is not tracked stores nothing and is shown the site's own number.
  */
 export class VisitService {
+  private readonly shown = new Map<string, ShownNumber>();
+
   constructor(
     private readonly directory: SiteDirectory,
     private readonly visits: VisitStore,
@@ -168,9 +170,14 @@ export class VisitService {
     return pool.overflowNumberId ? { number: await this.show(pool.overflowNumberId), lease: null } : null;
   }
 
+  /** A number id's E.164 never changes, so its parsed and formatted form is computed once (it is on every heartbeat). */
   private async show(numberId: string): Promise<ShownNumber> {
+    const known = this.shown.get(numberId);
+    if (known) return known;
     const e164 = await this.numbers.e164Of(numberId);
-    return { ...numberShape(e164), display: formatNational(e164) };
+    const shown = { ...numberShape(e164), display: formatNational(e164) };
+    this.shown.set(numberId, shown);
+    return shown;
   }
 }
 

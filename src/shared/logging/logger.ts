@@ -43,7 +43,11 @@ export interface Logger {
 
 /** A per-module logger; resolves the root lazily so tests can swap transports after import. */
 export function getLogger(module: string): Logger {
-  const log = (level: string) => (message: string, meta: Record<string, unknown> = {}) =>
-    rootLogger().log(level, message, { module, ...meta });
+  // Checking the level first skips building and formatting entries nobody will see (the access log's
+  // debug line runs on every request).
+  const log = (level: string) => (message: string, meta: Record<string, unknown> = {}) => {
+    const root = rootLogger();
+    if (root.isLevelEnabled(level)) root.log(level, message, { module, ...meta });
+  };
   return { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') };
 }

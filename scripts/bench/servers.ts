@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { freePort, startChild, type ChildServer } from './processes';
+
+/** dist/, where the compiled service and bare route live (this file runs as dist/scripts/bench/servers.js). */
+const distDir = path.resolve(__dirname, '..', '..');
+
+export interface ServiceSettings {
+  databaseUrl: string;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  adminApiKey: string;
+  twilioAuthToken: string;
+  cpuProfDir?: string;
+}
+
+/** The real service, configured only through its environment, on loopback, as production runs it. */
+export async function startService(s: ServiceSettings): Promise<ChildServer> {
+  const port = await freePort();
+  return startChild({
+    name: 'service',
+    script: path.join(distDir, 'src/server.js'),
+    nodeArgs: s.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(s.cpuProfDir)] : [],
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: s.databaseUrl,
+      REDIS_URL: s.redisUrl,
+      REDIS_KEY_PREFIX: s.redisKeyPrefix,
+      ADMIN_API_KEY: s.adminApiKey,
+      TWILIO_AUTH_TOKEN: s.twilioAuthToken,
+      TELEPHONY_PROVIDER: 'simulated',
+      LOG_LEVEL: 'error',
+      SEED_DEMO: 'false',
+      // For the rate limiter planned with an allowlist; ignored until then.
+      RATE_LIMIT_ALLOWLIST: '127.0.0.1/8',
+    },
+    port,
+    isReady: async (base) => (await fetch(`${base}/readyz`)).ok,
+  });
+}
+
+export async function startBare(): Promise<ChildServer> {
+  const port = await freePort();
+  return startChild({
+    name: 'bare Express route',
+    script: path.join(distDir, 'scripts/bench/bare-server.js'),
+    args: [String(port)],
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+    port,
+    // Any HTTP answer means it listens (GET /bare is a 404).
+    isReady: async (base) => (await fetch(`${base}/bare`)).status > 0,
+  });
+}
