@@ -1,4 +1,5 @@
-import type { CallWrite } from './call-write';
+import { isBackendFailure } from '../../shared/backend-failure';
+import { callSidOf, parseCallWrite, type CallWrite } from './call-write';
 
 /** What a drain did: writes applied, writes set aside as unreadable or refused, writes still waiting. */
 export interface DrainResult {
@@ -20,4 +21,37 @@ export interface CallQueue {
   drain(apply: (w: CallWrite) => Promise<void>): Promise<DrainResult>;
   /** Writes waiting (not counting dead letters). */
   size(): Promise<number>;
+}
+
+/**
+ * One queued entry's turn in a drain, the same for every queue: parse it, apply it, and on refusal
+ * either stop (the database is still out: 'interrupted', the entry stays) or set it aside through
+ * `deadLetter` (unreadable or refused for good). Counts go into `result`.
+ */
+export async function drainEntry(
+  text: string,
+  apply: (w: CallWrite) => Promise<void>,
+  deadLetter: (err: unknown, callSid?: string) => Promise<void>,
+  result: DrainResult,
+): Promise<'done' | 'interrupted'> {
+  let w: CallWrite;
+  try {
+    w = parseCallWrite(text);
+  } catch (err) {
+    await deadLetter(err);
+    result.deadLettered += 1;
+    return 'done';
+  }
+  try {
+    await apply(w);
+    result.applied += 1;
+  } catch (err) {
+    if (isBackendFailure(err)) {
+      result.interrupted = true;
+      return 'interrupted';
+    }
+    await deadLetter(err, callSidOf(w));
+    result.deadLettered += 1;
+  }
+  return 'done';
 }

@@ -1,10 +1,9 @@
 import { mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { isBackendFailure } from '../../shared/backend-failure';
 import { getLogger } from '../../shared/logging/logger';
-import type { CallQueue, DrainResult } from './call-queue';
-import { callSidOf, parseCallWrite, serializeCallWrite, type CallWrite } from './call-write';
+import { drainEntry, type CallQueue, type DrainResult } from './call-queue';
+import { serializeCallWrite, type CallWrite } from './call-write';
 
 const log = getLogger('call-queue');
 const PENDING = 'pending.jsonl';
@@ -62,25 +61,11 @@ export class FileCallQueue implements CallQueue {
       const file = path.join(this.dir, name);
       const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
       for (let i = 0; i < lines.length; i += 1) {
-        let w: CallWrite;
-        try {
-          w = parseCallWrite(lines[i]);
-        } catch (err) {
-          await this.deadLetter(lines[i], err);
-          result.deadLettered += 1;
-          continue;
-        }
-        try {
-          await apply(w);
-          result.applied += 1;
-        } catch (err) {
-          if (isBackendFailure(err)) {
-            await this.rewrite(file, lines.slice(i));
-            result.interrupted = true;
-            return result;
-          }
-          await this.deadLetter(lines[i], err, callSidOf(w));
-          result.deadLettered += 1;
+        const outcome = await drainEntry(lines[i], apply, (err, callSid) => this.deadLetter(lines[i], err, callSid), result);
+        if (outcome === 'interrupted') {
+          // Keep what is left, this entry first, for the next drain.
+          await this.rewrite(file, lines.slice(i));
+          return result;
         }
       }
       await unlink(file);

@@ -1,8 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import { isBackendFailure } from '../../shared/backend-failure';
 import { getLogger } from '../../shared/logging/logger';
-import type { CallQueue, DrainResult } from './call-queue';
-import { callSidOf, parseCallWrite, serializeCallWrite, type CallWrite } from './call-write';
+import { drainEntry, type CallQueue, type DrainResult } from './call-queue';
+import { serializeCallWrite, type CallWrite } from './call-write';
 
 const log = getLogger('call-queue');
 const BATCH = 100;
@@ -38,26 +37,9 @@ export class RedisCallQueue implements CallQueue {
       try {
         for (const [id, fields] of entries) {
           const text = fields[fields.indexOf('w') + 1] ?? '';
-          let w: CallWrite;
-          try {
-            w = parseCallWrite(text);
-          } catch (err) {
-            await this.deadLetter(id, text, err);
-            done.push(id);
-            result.deadLettered += 1;
-            continue;
-          }
-          try {
-            await apply(w);
-            result.applied += 1;
-          } catch (err) {
-            if (isBackendFailure(err)) {
-              result.interrupted = true;
-              return result;
-            }
-            await this.deadLetter(id, text, err, callSidOf(w));
-            result.deadLettered += 1;
-          }
+          const outcome = await drainEntry(text, apply, (err, callSid) => this.deadLetter(id, text, err, callSid), result);
+          // An interrupted entry stays in the stream for the next drain.
+          if (outcome === 'interrupted') return result;
           done.push(id);
         }
       } finally {
