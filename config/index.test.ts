@@ -5,6 +5,9 @@ import { ConfigError, loadConfig, SIMULATED_AUTH_TOKEN } from './index';
 
 const ADMIN_KEY = 'ctk_admin_config_test_0123456789';
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
+const ENCRYPTION_KEY = Buffer.alloc(32, 1);
+const INDEX_KEY = Buffer.alloc(32, 2);
+const PII = { PII_ENCRYPTION_KEYS: `k1:${ENCRYPTION_KEY.toString('base64')}`, PII_INDEX_KEY: INDEX_KEY.toString('base64') };
 
 /** loadConfig's error for `env`, failing the test when it does not throw a ConfigError. */
 function configErrorFor(env: NodeJS.ProcessEnv): ConfigError {
@@ -20,7 +23,7 @@ function configErrorFor(env: NodeJS.ProcessEnv): ConfigError {
 describe('loadConfig', () => {
   describe('defaults', () => {
     it('when only an admin key is set, then every other setting has its documented default', () => {
-      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY });
+      const config = loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY });
 
       expect(config).toEqual({
         env: 'development',
@@ -42,43 +45,46 @@ describe('loadConfig', () => {
         quarantineDays: 30,
         callWriteBudgetMs: 400,
         callQueueDir: path.resolve('./data/call-queue'),
+        personalData: { encryptionKeys: [{ id: 'k1', key: ENCRYPTION_KEY }], indexKey: INDEX_KEY },
+        retention: { schedule: '0 17 3 * * *', batchSize: 1000 },
       });
     });
 
     it('when PORT is set without PUBLIC_BASE_URL, then the public URL follows the port', () => {
-      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, PORT: '8080' });
+      const config = loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, PORT: '8080' });
 
       expect(config.port).toBe(8080);
       expect(config.publicBaseUrl).toBe('http://localhost:8080');
     });
 
     it('when PUBLIC_BASE_URL ends with slashes, then they are removed so webhook URLs are not doubled', () => {
-      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, PUBLIC_BASE_URL: 'https://calls.example.test//' });
+      const config = loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, PUBLIC_BASE_URL: 'https://calls.example.test//' });
 
       expect(config.publicBaseUrl).toBe('https://calls.example.test');
     });
 
     it('when PORT is set but empty, then the default port is used rather than a random one', () => {
-      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, PORT: '' });
+      const config = loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, PORT: '' });
 
       expect(config.port).toBe(3000);
     });
 
     it('when a DATABASE_URL is given, then demo seeding is off by default', () => {
-      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: 'postgres://ct@db.example.test/ct' });
+      const config = loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: 'postgres://ct@db.example.test/ct', ...PII });
 
       expect(config.databaseUrl).toBe('postgres://ct@db.example.test/ct');
       expect(config.seedDemo).toBe(false);
     });
 
     it('when both Twilio credentials are set without TELEPHONY_PROVIDER, then Twilio is chosen', () => {
-      const config = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: 'twilio-token-for-tests' });
+      const config = loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: 'twilio-token-for-tests' });
 
       expect(config.telephony).toEqual({ provider: 'twilio', accountSid: ACCOUNT_SID, authToken: 'twilio-token-for-tests' });
     });
 
     it('when the Twilio routing variables are set, then they are parsed and the queue folder is made absolute', () => {
       const config = loadConfig({
+        ...PII,
         ADMIN_API_KEY: ADMIN_KEY,
         TWILIO_WEBHOOK_SHARED_KEY: 'shared-key-secret-0123456789',
         TWILIO_VOICE_FALLBACK_URL: 'https://fallback.example.test/twiml',
@@ -92,7 +98,7 @@ describe('loadConfig', () => {
     });
 
     it('when SEED_DEMO is "false" in embedded mode, then seeding is off', () => {
-      expect(loadConfig({ ADMIN_API_KEY: ADMIN_KEY, SEED_DEMO: 'false' }).seedDemo).toBe(false);
+      expect(loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, SEED_DEMO: 'false' }).seedDemo).toBe(false);
     });
   });
 
@@ -144,6 +150,39 @@ describe('loadConfig', () => {
       expect(error.message).toContain('ADMIN_API_KEY');
     });
 
+    it('when DATABASE_URL is set without personal-data keys, then both keys are required', () => {
+      const error = configErrorFor({ ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: 'postgres://ct@db.example.test/ct' });
+
+      expect(error.message).toContain('PII_ENCRYPTION_KEYS and PII_INDEX_KEY are required');
+    });
+
+    it('when only one personal-data key is set, then the error asks for both', () => {
+      const error = configErrorFor({ ADMIN_API_KEY: ADMIN_KEY, PII_INDEX_KEY: PII.PII_INDEX_KEY });
+
+      expect(error.message).toContain('set both PII_ENCRYPTION_KEYS and PII_INDEX_KEY');
+    });
+
+    it.each([
+      ['a 16-byte key', `k1:${Buffer.alloc(16, 3).toString('base64')}`],
+      ['no key id', Buffer.alloc(32, 3).toString('base64')],
+      ['a repeated key id', `k1:${ENCRYPTION_KEY.toString('base64')},k1:${INDEX_KEY.toString('base64')}`],
+    ])('when PII_ENCRYPTION_KEYS has %s, then a ConfigError names the variable without echoing the key', (_label, value) => {
+      const error = configErrorFor({ ADMIN_API_KEY: ADMIN_KEY, PII_ENCRYPTION_KEYS: value, PII_INDEX_KEY: PII.PII_INDEX_KEY });
+
+      expect(error.message).toContain('PII_ENCRYPTION_KEYS:');
+      expect(error.message).not.toContain(Buffer.alloc(32, 3).toString('base64'));
+    });
+
+    it('when two encryption keys are listed, then the first encrypts and both are kept', () => {
+      const config = loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, PII_ENCRYPTION_KEYS: `k2:${INDEX_KEY.toString('base64')},${PII.PII_ENCRYPTION_KEYS}` });
+
+      expect(config.personalData.encryptionKeys.map((k) => k.id)).toEqual(['k2', 'k1']);
+    });
+
+    it('when RETENTION_SCHEDULE is not a cron expression, then a ConfigError names it', () => {
+      expect(configErrorFor({ ADMIN_API_KEY: ADMIN_KEY, RETENTION_SCHEDULE: 'every night' }).message).toContain('RETENTION_SCHEDULE');
+    });
+
     it('when NODE_ENV=production has no ADMIN_API_KEY, then the key is required even in embedded mode', () => {
       const error = configErrorFor({ NODE_ENV: 'production' });
 
@@ -159,6 +198,17 @@ describe('loadConfig', () => {
     });
     afterEach(() => {
       rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('when no personal-data keys are set in embedded mode, then keys are generated once into the data folder and reused', () => {
+      const first = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, EMBEDDED_DATA_DIR: dataDir });
+      const second = loadConfig({ ADMIN_API_KEY: ADMIN_KEY, EMBEDDED_DATA_DIR: dataDir });
+
+      const keyFile = path.join(dataDir, 'personal-data-keys.json');
+      expect(first.personalData.keyFile).toBe(keyFile);
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      expect(first.personalData.encryptionKeys[0].key).toHaveLength(32);
+      expect(second.personalData).toEqual(first.personalData);
     });
 
     it('when no ADMIN_API_KEY is set, then a key is written to the data folder readable only by its owner', () => {

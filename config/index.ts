@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { envSchema } from './schema';
+import cron from 'node-cron';
+import { envSchema, type RawEnv } from './schema';
 
 export type TelephonyProviderName = 'simulated' | 'twilio';
 
@@ -42,6 +43,19 @@ export interface AppConfig {
   callWriteBudgetMs: number;
   /** The local file queue used when neither Postgres nor Redis takes a call record. */
   callQueueDir: string;
+  personalData: PersonalDataKeys;
+  retention: { schedule: string; batchSize: number };
+}
+
+/**
+ * Keys protecting personal data at rest: AES-256-GCM keys (the first encrypts, all decrypt, so keys can
+ * rotate) and the HMAC key of the lookup index (caller numbers, visitor ids).
+ */
+export interface PersonalDataKeys {
+  encryptionKeys: { id: string; key: Buffer }[];
+  indexKey: Buffer;
+  /** Where generated keys were saved (embedded mode only). */
+  keyFile?: string;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminApiKey = readOrCreateKeyFile(adminApiKeyFile);
   }
 
+  if (!cron.validate(e.RETENTION_SCHEDULE)) throw new ConfigError(`Invalid configuration: RETENTION_SCHEDULE: ${JSON.stringify(e.RETENTION_SCHEDULE)} is not a cron expression`);
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -106,7 +122,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     quarantineDays: e.QUARANTINE_DAYS,
     callWriteBudgetMs: e.CALL_WRITE_BUDGET_MS,
     callQueueDir: e.CALL_QUEUE_DIR ? path.resolve(e.CALL_QUEUE_DIR) : path.join(dataDir, 'call-queue'),
+    personalData: personalDataKeys(e, embedded, dataDir),
+    retention: { schedule: e.RETENTION_SCHEDULE, batchSize: e.RETENTION_BATCH_SIZE },
   };
+}
+
+/**
+ * Encryption and index keys: from the environment; required with a real database or in production
+ * (data encrypted with a key nobody kept is lost). Embedded mode generates them once into the data
+ * folder; tests without keys get throwaway ones and write nothing.
+ */
+function personalDataKeys(e: RawEnv, embedded: boolean, dataDir: string): PersonalDataKeys {
+  if (e.PII_ENCRYPTION_KEYS && e.PII_INDEX_KEY) return { encryptionKeys: e.PII_ENCRYPTION_KEYS, indexKey: e.PII_INDEX_KEY };
+  if (e.PII_ENCRYPTION_KEYS || e.PII_INDEX_KEY) throw new ConfigError('Invalid configuration: set both PII_ENCRYPTION_KEYS and PII_INDEX_KEY, or neither (embedded mode only)');
+  if (!embedded || e.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: PII_ENCRYPTION_KEYS and PII_INDEX_KEY are required with DATABASE_URL or NODE_ENV=production (see .env.example)');
+  }
+  if (e.NODE_ENV === 'test') return { encryptionKeys: [{ id: 'test', key: randomBytes(32) }], indexKey: randomBytes(32) };
+  const keyFile = path.join(dataDir, 'personal-data-keys.json');
+  if (existsSync(keyFile)) {
+    const saved = JSON.parse(readFileSync(keyFile, 'utf8')) as { encryptionKey?: string; keyId?: string; indexKey?: string };
+    const key = Buffer.from(saved.encryptionKey ?? '', 'base64');
+    const indexKey = Buffer.from(saved.indexKey ?? '', 'base64');
+    if (key.length !== 32 || indexKey.length !== 32 || !saved.keyId) throw new ConfigError(`Invalid configuration: ${keyFile} is damaged; restore it (without it the stored caller numbers and IPs cannot be read)`);
+    return { encryptionKeys: [{ id: saved.keyId, key }], indexKey, keyFile };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const generated = { keyId: 'local1', encryptionKey: randomBytes(32).toString('base64'), indexKey: randomBytes(32).toString('base64') };
+  writeFileSync(keyFile, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
+  return { encryptionKeys: [{ id: generated.keyId, key: Buffer.from(generated.encryptionKey, 'base64') }], indexKey: Buffer.from(generated.indexKey, 'base64'), keyFile };
 }
 
 /** A fresh clone has no key: make one, keep it readable only by the owner, reuse it on later starts. */

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './index';
 const ADMIN_KEY = 'ctk_admin_cluster_config_0123456789';
 
 function load(env: NodeJS.ProcessEnv) {
-  return loadConfig({ ADMIN_API_KEY: ADMIN_KEY, ...env });
+  return loadConfig({ ADMIN_API_KEY: ADMIN_KEY, NODE_ENV: 'test', ...env });
 }
 
 /** loadConfig's error message for `env`, failing the test when it does not throw a ConfigError. */

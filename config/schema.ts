@@ -37,6 +37,36 @@ const hostPortList = z.string().transform((value, ctx) => {
   return nodes;
 });
 
+/** A secret given as base64 (standard or url-safe) that must decode to exactly `bytes` bytes. */
+const base64Key = (bytes: number) =>
+  z.string().transform((value, ctx) => {
+    const key = Buffer.from(value.trim(), 'base64');
+    if (key.length !== bytes || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(value.trim())) {
+      ctx.issues.push({ code: 'custom', input: value, message: `must be ${bytes} random bytes in base64 (e.g. openssl rand -base64 ${bytes})` });
+      return z.NEVER;
+    }
+    return key;
+  });
+
+/** `keyId:base64key,keyId:base64key`: the first key encrypts new data, every key listed still decrypts. */
+const personalDataKeyList = z.string().transform((value, ctx) => {
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    const [id, secret, extra] = entry.split(':');
+    const key = secret === undefined ? undefined : Buffer.from(secret, 'base64');
+    if (extra !== undefined || !id || !/^[A-Za-z0-9_-]{1,16}$/.test(id) || !key || key.length !== 32) {
+      ctx.issues.push({ code: 'custom', input: '(redacted)', message: 'each entry must be keyId:base64 of 32 random bytes (key id: 1-16 letters, digits, _ or -), e.g. k2026:$(openssl rand -base64 32)' });
+      return z.NEVER;
+    }
+    if (keys.some((k) => k.id === id)) {
+      ctx.issues.push({ code: 'custom', input: '(redacted)', message: `key id ${id} is listed twice` });
+      return z.NEVER;
+    }
+    keys.push({ id, key });
+  }
+  return keys;
+});
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer(0, 65535, 3000),
@@ -63,6 +93,10 @@ export const envSchema = z.object({
   QUARANTINE_DAYS: integer(0, 365, 30),
   CALL_WRITE_BUDGET_MS: integer(50, 5000, 400),
   CALL_QUEUE_DIR: optionalString,
+  PII_ENCRYPTION_KEYS: optionalString.pipe(personalDataKeyList.optional()),
+  PII_INDEX_KEY: optionalString.pipe(base64Key(32).optional()),
+  RETENTION_SCHEDULE: z.string().default('0 17 3 * * *'),
+  RETENTION_BATCH_SIZE: integer(10, 100_000, 1000),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

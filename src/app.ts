@@ -14,6 +14,8 @@ import { voiceWebhookRoutes } from './telephony/voice-webhook-routes';
 import { callProgressRoutes } from './telephony/call-progress-routes';
 import { numberRoutes } from './numbers/number-routes';
 import { demoRoutes } from './demo/demo-routes';
+import { privacyRoutes } from './privacy/privacy-routes';
+import { auditAdminWrites } from './privacy/audit-admin-writes';
 
 /** The HTTP surface: public tracking API, carrier webhooks, authenticated admin API. */
 export function createApp(c: Container): express.Express {
@@ -24,19 +26,20 @@ export function createApp(c: Container): express.Express {
   app.use(requestId, accessLog);
 
   app.use(healthRoutes([{ name: 'database', check: () => c.db.ping() }, { name: 'pool', check: () => c.poolStore.ping() }], { mode: c.mode }));
-  app.use(trackingRoutes(c.services.visits, c.trackingScripts, c.clock));
+  app.use(trackingRoutes(c.services.visits, c.trackingScripts, c.clock, c.consents));
   if (c.config.seedDemo) app.use(demoRoutes());
   const signing = { authToken: c.config.telephony.authToken, sharedKey: c.config.telephony.webhookSharedKey, publicBaseUrl: c.config.publicBaseUrl };
   app.use(voiceWebhookRoutes(c.services.calls, c.clock, signing));
   app.use(callProgressRoutes(c.services.calls, c.clock, signing));
 
   // Everything under /v1 is the authenticated admin API; its routers declare their full paths.
-  app.use('/v1', adminAuth(hashApiKey(c.config.adminApiKey)), express.json({ limit: '64kb' }));
+  app.use('/v1', adminAuth(hashApiKey(c.config.adminApiKey)), express.json({ limit: '64kb' }), auditAdminWrites(c.privacy.audit));
   app.use(clientRoutes(c.stores.clients));
   app.use(siteRoutes(c.services.sites, c.config.publicBaseUrl));
   app.use(poolRoutes(c.services.pools, c.clock));
   app.use(numberRoutes({ numbers: c.stores.numbers, lifecycle: c.numberLifecycle, reconciliation: c.reconciliation, onNumbersChanged: () => c.numberDirectory.invalidate() }, c.clock));
   app.use(callRoutes(c.stores.calls));
+  app.use(privacyRoutes(c.privacy.service, c.privacy.audit, c.clock));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

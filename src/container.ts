@@ -28,17 +28,28 @@ import { SqlPageViewStore } from './tracking/page-view-store';
 import { PageViewRecorder } from './tracking/page-view-recorder';
 import { IpLocationDbLookup } from './tracking/network/network-lookup';
 import { TrackingScripts } from './tracking/tracking-script';
+import { SqlConsentStore } from './tracking/consent-store';
+import { ConsentService } from './tracking/consent-service';
 import { SqlCallStore } from './calls/call-store';
 import { CallService } from './calls/call-service';
 import { CallWhisper } from './calls/call-whisper';
 import { CallReattribution } from './calls/call-reattribution';
 import { CallWriter } from './calls/durable/call-writer';
+import { callWriteSealing } from './calls/durable/call-write-sealing';
+import { PersonalDataCipher } from './privacy/personal-data-cipher';
+import { SqlPrivacyRequestStore } from './privacy/privacy-request-store';
+import { SqlSubjectDataStore } from './privacy/subject-data-store';
+import { SubjectLimits } from './privacy/subject-limits';
+import { AuditLog } from './privacy/audit-log';
+import { PrivacyService } from './privacy/privacy-service';
 import type { CallQueue } from './calls/durable/call-queue';
 import { FileCallQueue } from './calls/durable/file-call-queue';
 import { RedisCallQueue } from './calls/durable/redis-call-queue';
 import { FallbackCallQueue } from './calls/durable/fallback-call-queue';
 import { NumberLifecycle } from './numbers/number-lifecycle';
 import { NumberReconciliation } from './numbers/number-reconciliation';
+import { RetentionJob } from './privacy/retention/retention-job';
+import { SqlRetentionStore } from './privacy/retention/retention-store';
 import { JobScheduler, type JobDefinition } from './jobs/job-scheduler';
 import { RedisRunCoordinator } from './jobs/redis-run-coordinator';
 import { backgroundJobs } from './jobs/background-jobs';
@@ -54,6 +65,9 @@ export interface Container {
   clock: Clock;
   db: Database;
   poolStore: PoolStore;
+  /** Seals caller numbers, caller names and IPs at rest; keyed index for lookups. */
+  personalData: PersonalDataCipher;
+  privacy: { service: PrivacyService; limits: SubjectLimits; audit: AuditLog };
   provider: TelephonyProvider;
   stores: {
     clients: SqlClientStore;
@@ -64,6 +78,8 @@ export interface Container {
     calls: SqlCallStore;
   };
   services: { sites: SiteService; pools: PoolService; visits: VisitService; calls: CallService };
+  /** Consent given or withdrawn in the tracking script (sites with consent 'required'). */
+  consents: ConsentService;
   siteDirectory: SiteDirectory;
   leaseHistory: LeaseHistoryWriter;
   pageViews: PageViewRecorder;
@@ -75,6 +91,8 @@ export interface Container {
   reattribution: CallReattribution;
   numberLifecycle: NumberLifecycle;
   reconciliation: NumberReconciliation;
+  /** Deletes or anonymises what is past retention (the 'retention' job; tests call run(now)). */
+  retention: RetentionJob;
   /** Scheduled work (node-cron); `start` is called by the server, never by tests. */
   jobs: { definitions: Record<string, JobDefinition>; start(): void };
   mode: string;
@@ -140,6 +158,12 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
   const opened = overrides.poolStore ? { store: overrides.poolStore, redis: overrides.redis, close: async () => undefined } : openPoolStore(config);
   const poolStore = opened.store;
   const clock = overrides.clock ?? systemClock;
+  const personalData = new PersonalDataCipher(config.personalData.encryptionKeys, config.personalData.indexKey);
+  const privacyRequests = new SqlPrivacyRequestStore(db);
+  const subjectLimits = new SubjectLimits(() => privacyRequests.activeLimits(), personalData);
+  // Restrictions and objections hold from the first request; a database not answering yet is retried by the refresh job.
+  await subjectLimits.refresh().catch(() => undefined);
+  const audit = new AuditLog(db);
 
   const stores = {
     clients: new SqlClientStore(db),
@@ -147,7 +171,7 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     pools: new SqlPoolConfigStore(db),
     numbers: new SqlNumberStore(db),
     visits: new SqlVisitStore(db),
-    calls: new SqlCallStore(db),
+    calls: new SqlCallStore(db, personalData),
   };
   const provider = overrides.provider ?? createProvider(config, stores.numbers);
   const siteDirectory = new SiteDirectory(stores.sites, stores.pools);
@@ -158,20 +182,21 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     siteDirectory.forgetAll();
     numberDirectory.invalidate();
   };
-  const callWriter = new CallWriter(stores.calls, callQueue(config, opened.redis), config.callWriteBudgetMs);
+  const callWriter = new CallWriter(stores.calls, callQueue(config, opened.redis), config.callWriteBudgetMs, callWriteSealing(personalData));
   const recovery = new PoolRecovery(db, poolStore);
   const pageViews = new PageViewRecorder(new SqlPageViewStore(db), config.leaseFlushIntervalMs);
   const networkLookup = new IpLocationDbLookup();
   const services = {
     sites: new SiteService(stores.sites, stores.clients, (siteKey) => siteDirectory.forget(siteKey)),
     pools: new PoolService(stores.pools, stores.sites, stores.numbers, poolStore, provider, config.defaults, routesChanged, stores.clients),
-    visits: new VisitService(siteDirectory, stores.visits, poolStore, numberDirectory, config.defaults.heartbeatSeconds, recovery, networkLookup, pageViews),
-    calls: new CallService(numberDirectory, poolStore, callWriter, recovery, new CallWhisper(stores.calls, () => leaseHistory.flush())),
+    visits: new VisitService(siteDirectory, stores.visits, poolStore, numberDirectory, config.defaults.heartbeatSeconds, recovery, networkLookup, pageViews, personalData, subjectLimits),
+    calls: new CallService(numberDirectory, poolStore, callWriter, recovery, new CallWhisper(stores.calls, () => leaseHistory.flush()), subjectLimits),
   };
   const leaseHistory = new LeaseHistoryWriter(db, stores.pools, poolStore, config.leaseFlushIntervalMs, persistVisitNotes(stores.visits));
   const numberLifecycle = new NumberLifecycle(stores.numbers, stores.pools, poolStore, provider, config.quarantineDays, routesChanged);
   const reconciliation = new NumberReconciliation(stores.numbers, provider);
   const reattribution = new CallReattribution(db);
+  const retention = new RetentionJob(new SqlRetentionStore(db), stores.pools, poolStore, config.retention.batchSize, () => leaseHistory.flush());
   const scheduler = new JobScheduler(opened.redis ? new RedisRunCoordinator(opened.redis, config.redisKeyPrefix) : undefined);
   const jobDefinitions = backgroundJobs({
     clock,
@@ -182,6 +207,9 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     leaseHistory,
     lifecycle: numberLifecycle,
     reconciliation: provider.name === 'twilio' ? reconciliation : null,
+    retention,
+    retentionSchedule: config.retention.schedule,
+    subjectLimits,
   });
   const mode = `${db.kind === 'pglite' ? 'embedded Postgres (PGlite)' : 'PostgreSQL'} + ${poolStore.kind === 'memory' ? 'in-process pool' : 'Redis pool'}`;
 
@@ -190,9 +218,31 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     clock,
     db,
     poolStore,
+    personalData,
+    privacy: {
+      service: new PrivacyService({
+        db,
+        requests: privacyRequests,
+        data: new SqlSubjectDataStore(db, personalData),
+        clients: stores.clients,
+        pools: stores.pools,
+        listSiteIds: async (clientId) => (await stores.sites.listByClient(clientId)).map((s) => s.id),
+        poolStore,
+        cipher: personalData,
+        limits: subjectLimits,
+        audit,
+        flushPipelines: async () => {
+          await Promise.all([leaseHistory.flush(), pageViews.flush()]);
+          await callWriter.drain();
+        },
+      }),
+      limits: subjectLimits,
+      audit,
+    },
     provider,
     stores,
     services,
+    consents: new ConsentService((siteKey) => services.visits.siteFor(siteKey), new SqlConsentStore(db)),
     siteDirectory,
     leaseHistory,
     pageViews,
@@ -203,6 +253,7 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     reattribution,
     numberLifecycle,
     reconciliation,
+    retention,
     jobs: {
       definitions: jobDefinitions,
       start() {

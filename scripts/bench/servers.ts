@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { freePort, startChild, type ChildServer } from './processes';
 
@@ -30,6 +31,9 @@ export async function startService(s: ServiceSettings): Promise<ChildServer> {
       REDIS_URL: s.redisUrl,
       REDIS_KEY_PREFIX: s.redisKeyPrefix,
       ADMIN_API_KEY: s.adminApiKey,
+      // Throwaway keys: the bench's data is dropped at the end.
+      PII_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      PII_INDEX_KEY: randomBytes(32).toString('base64'),
       TWILIO_AUTH_TOKEN: s.twilioAuthToken,
       TELEPHONY_PROVIDER: 'simulated',
       LOG_LEVEL: 'error',

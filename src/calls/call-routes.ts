@@ -39,9 +39,9 @@ export function callView(c: CallRecord) {
     needsReattribution: c.needsReattribution,
     repeatCaller: c.previousCallId !== null,
     previousCallId: c.previousCallId,
-    source: c.visit?.source ?? c.staticSource,
-    medium: c.visit?.medium ?? (c.staticSource ? 'static' : null),
-    campaign: c.visit?.campaign ?? null,
+    source: c.visit?.source ?? c.savedSource?.source ?? c.staticSource,
+    medium: c.visit?.medium ?? c.savedSource?.medium ?? (c.staticSource ? 'static' : null),
+    campaign: c.visit?.campaign ?? c.savedSource?.campaign ?? null,
     term: c.visit?.term ?? null,
     content: c.visit?.content ?? null,
     referrer: c.visit?.referrer ?? null,
@@ -56,6 +56,8 @@ export function callView(c: CallRecord) {
     stirVerstat: c.caller.stirVerstat,
     fallback: c.fallback,
     recording: c.recording ? { sid: c.recording.sid, url: c.recording.url, durationSeconds: c.recording.durationSeconds, kind: c.recording.kind } : null,
+    restricted: c.restricted,
+    anonymised: c.anonymisedAt !== null,
   };
 }
 

@@ -12,6 +12,7 @@ import { nextStepAfterDial, type CallRouting, type NextStep } from './domain/rou
 import type { CallerDetails } from './call-store';
 import type { CallWhisper } from './call-whisper';
 import type { CallWriter, WriteOutcome } from './durable/call-writer';
+import type { SubjectLimits } from '../privacy/subject-limits';
 
 const log = getLogger('calls');
 /** Twilio waits 15 s for TwiML; the lookup that credits the call gets a small share of that. */
@@ -52,6 +53,7 @@ export class CallService {
     private readonly writer: CallWriter,
     private readonly recovery: PoolRecovery,
     readonly whisper: CallWhisper,
+    private readonly limits: SubjectLimits,
   ) {}
 
   /**
@@ -64,7 +66,9 @@ export class CallService {
       log.warn('call to a number with no route', { to: p.To });
       return { kind: 'unknown-number' };
     }
-    const { attribution, needsReattribution } = await this.attribute(route, p.CallSid, now, opts.attribute ?? true);
+    // The caller objected (kept anonymised) or restricted processing (kept, not linked): forwarded all the same.
+    const limit = this.limits.limitOf(route.siteId, 'phone', p.From);
+    const { attribution, needsReattribution } = limit ? { attribution: UNATTRIBUTED, needsReattribution: false } : await this.attribute(route, p.CallSid, now, opts.attribute ?? true);
     const staticSource = attribution.method === 'static' ? (route.staticSource ?? (route.role === 'overflow' ? 'overflow' : null)) : null;
     const write = await this.writer.write({
       kind: 'inbound',
@@ -73,7 +77,7 @@ export class CallService {
         siteId: route.siteId,
         poolId: route.poolId,
         numberId: route.numberId,
-        from: p.From ?? null,
+        from: limit === 'objected' ? null : (p.From ?? null),
         to: p.To,
         direction: p.Direction ?? null,
         status: p.CallStatus && isCallStatus(p.CallStatus) ? p.CallStatus : 'ringing',
@@ -85,7 +89,9 @@ export class CallService {
         leaseToken: attribution.leaseToken,
         staticSource,
         needsReattribution,
-        caller: callerDetails(p),
+        caller: limit === 'objected' ? undefined : callerDetails(p),
+        restricted: limit === 'restricted',
+        anonymised: limit === 'objected',
       },
     });
     if (route.routing.whisper) this.whisper.remember(p.CallSid, route.routing.whisper, staticSource, now);
@@ -119,6 +125,8 @@ export class CallService {
   async recordStatus(p: { CallSid: string; CallStatus: string; SequenceNumber?: string; CallDuration?: string; Timestamp?: string; From?: string; To?: string }, now: number): Promise<WriteOutcome | 'ignored'> {
     if (!isCallStatus(p.CallStatus)) return 'ignored';
     const status: CallStatus = p.CallStatus;
+    const route = p.To ? await this.numbers.routeFor(p.To).catch(() => null) : null;
+    const objected = this.limits.limitOf(route?.siteId ?? null, 'phone', p.From) === 'objected';
     return this.writer.write({
       kind: 'status',
       update: {
@@ -127,7 +135,7 @@ export class CallService {
         status,
         at: parseTwilioTimestamp(p.Timestamp) ?? new Date(now),
         durationSeconds: parseSeconds(p.CallDuration),
-        from: p.From ?? null,
+        from: objected ? null : (p.From ?? null),
         to: p.To ?? null,
       },
     });

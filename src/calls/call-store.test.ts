@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describeWithPostgres } from '../../test/support/conditional';
 import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '../../test/support/databases';
 import { seedSite } from '../../test/support/sql-seed';
+import { testCipher } from '../../test/support/personal-data';
 import { SqlCallStore } from './call-store';
 import { runCallStoreContract, type CallStoreFixture } from './call-store.contract';
 
@@ -11,7 +12,7 @@ function sqlFixture(createDatabase: () => Promise<TestDatabase>): () => Promise<
     const testDb = await createDatabase();
     const { db } = testDb;
     return {
-      store: new SqlCallStore(db),
+      store: new SqlCallStore(db, testCipher()),
       createSite: () => seedSite(db),
       async createVisit(siteId, v) {
         const id = `vis_${randomBytes(8).toString('hex')}`;

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database';
+import { PersonalDataCipher } from '../privacy/personal-data-cipher';
 import type { AttributionCandidate, AttributionMethod } from './domain/attribution';
 import type { CallStatus } from './domain/call-status';
 import { statusRank } from './domain/call-status';
@@ -23,6 +24,13 @@ export interface InboundCall {
   needsReattribution: boolean;
   /** What Twilio says about the caller (absent = nothing known). */
   caller?: CallerDetails;
+  /**
+   * The caller asked for restricted processing: the call is kept but left out of reports, exports
+   * and webhooks, and not linked to earlier calls. Absent = false.
+   */
+  restricted?: boolean;
+  /** The caller objected: nothing identifying them is stored (the row is born anonymised). */
+  anonymised?: boolean;
 }
 
 /** Caller facts from the voice webhook, kept for the client: CallerName, ForwardedFrom, From*, StirVerstat. */
@@ -118,6 +126,10 @@ export interface CallRecord {
   caller: CallerDetails;
   fallback: 'number' | 'voicemail' | null;
   recording: { sid: string; url: string; durationSeconds: number | null; kind: 'call' | 'voicemail' } | null;
+  /** The source saved on the call itself, which outlives its visit (retention, erasure). */
+  savedSource: { source: string; medium: string | null; campaign: string | null } | null;
+  restricted: boolean;
+  anonymisedAt: Date | null;
 }
 
 export interface VisitSourceFields {
@@ -155,14 +167,16 @@ export interface CallStore {
   findSourceOf(callSid: string): Promise<{ visitId: string | null; source: string | null; medium: string | null; staticSource: string | null } | null>;
 }
 
+/** A visit under restricted processing (GDPR art. 18) lends the call none of its details while restricted. */
 const SELECT_CALL = `
   SELECT c.id, c.call_sid, c.site_id, c.pool_id, c.from_number, c.to_number, c.direction, c.status, c.duration_seconds,
          c.dial_status, c.talk_seconds, c.started_at, c.answered_at, c.ended_at, c.forwarded_to, c.visit_id,
          c.attribution, c.attribution_candidates, c.needs_reattribution, c.static_source, c.previous_call_id,
          c.caller_name, c.forwarded_from, c.from_city, c.from_state, c.from_zip, c.from_country, c.stir_verstat,
          c.fallback, c.recording_sid, c.recording_url, c.recording_duration_seconds, c.recording_kind,
+         c.source AS saved_source, c.medium AS saved_medium, c.campaign AS saved_campaign, c.restricted, c.anonymised_at,
          v.source, v.medium, v.campaign, v.term, v.content, v.referrer, v.landing_page, v.gclid
-    FROM calls c LEFT JOIN visits v ON v.id = c.visit_id`;
+    FROM calls c LEFT JOIN visits v ON v.id = c.visit_id AND NOT v.restricted`;
 
 interface CallRow {
   id: string;
@@ -198,6 +212,11 @@ interface CallRow {
   recording_url: string | null;
   recording_duration_seconds: number | null;
   recording_kind: 'call' | 'voicemail' | null;
+  saved_source: string | null;
+  saved_medium: string | null;
+  saved_campaign: string | null;
+  restricted: boolean;
+  anonymised_at: Date | null;
   source: string | null;
   medium: string | null;
   campaign: string | null;
@@ -208,13 +227,18 @@ interface CallRow {
   gclid: string | null;
 }
 
-function toCall(r: CallRow): CallRecord {
+/** Rows written before encryption hold clear values until scripts/reencrypt-personal-data seals them. */
+function openStored(cipher: PersonalDataCipher, value: string | null): string | null {
+  return value !== null && PersonalDataCipher.isSealed(value) ? cipher.open(value) : value;
+}
+
+function toCall(r: CallRow, cipher: PersonalDataCipher): CallRecord {
   return {
     id: r.id,
     callSid: r.call_sid,
     siteId: r.site_id,
     poolId: r.pool_id,
-    from: r.from_number,
+    from: openStored(cipher, r.from_number),
     to: r.to_number,
     direction: r.direction,
     status: r.status,
@@ -242,8 +266,8 @@ function toCall(r: CallRow): CallRecord {
       gclid: r.gclid,
     },
     caller: {
-      name: r.caller_name,
-      forwardedFrom: r.forwarded_from,
+      name: openStored(cipher, r.caller_name),
+      forwardedFrom: openStored(cipher, r.forwarded_from),
       city: r.from_city,
       state: r.from_state,
       zip: r.from_zip,
@@ -252,6 +276,9 @@ function toCall(r: CallRow): CallRecord {
     },
     fallback: r.fallback,
     recording: r.recording_sid && r.recording_url ? { sid: r.recording_sid, url: r.recording_url, durationSeconds: r.recording_duration_seconds, kind: r.recording_kind ?? 'call' } : null,
+    savedSource: r.saved_source === null ? null : { source: r.saved_source, medium: r.saved_medium, campaign: r.saved_campaign },
+    restricted: r.restricted,
+    anonymisedAt: r.anonymised_at,
   };
 }
 
@@ -265,8 +292,15 @@ interface LegRow {
   ended_at: Date | null;
 }
 
+/**
+ * Calls in Postgres. The caller's number, name and forwarding number are sealed on the way in and
+ * opened on the way out (PersonalDataCipher); the caller's number is matched through its keyed index.
+ */
 export class SqlCallStore implements CallStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly cipher: PersonalDataCipher,
+  ) {}
 
   /**
    * First delivery of the voice webhook wins: a retried webhook (same CallSid) does not re-attribute,
@@ -278,15 +312,18 @@ export class SqlCallStore implements CallStore {
       `INSERT INTO calls (call_sid, site_id, pool_id, number_id, from_number, to_number, direction, status, status_rank,
                           started_at, forwarded_to, visit_id, attribution, attribution_candidates, lease_token,
                           needs_reattribution, static_source, previous_call_id, inbound_recorded,
-                          caller_name, forwarded_from, from_city, from_state, from_zip, from_country, stir_verstat)
+                          caller_name, forwarded_from, from_city, from_state, from_zip, from_country, stir_verstat,
+                          from_index, restricted, anonymised_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17,
                (SELECT p.id FROM calls p
-                 WHERE p.site_id = $2 AND p.from_number = $5 AND p.call_sid <> $1 AND p.inbound_recorded AND p.started_at <= $10
+                 WHERE NOT $26 AND p.site_id = $2 AND p.from_index = $25 AND p.call_sid <> $1 AND p.inbound_recorded AND p.started_at <= $10
                  ORDER BY p.started_at DESC, p.id DESC LIMIT 1),
-               true, $18, $19, $20, $21, $22, $23, $24)
+               true, $18, $19, $20, $21, $22, $23, $24, $25, $26, CASE WHEN $27 THEN now() END)
        ON CONFLICT (call_sid) DO UPDATE SET
          site_id = EXCLUDED.site_id, pool_id = EXCLUDED.pool_id, number_id = EXCLUDED.number_id,
-         from_number = COALESCE(calls.from_number, EXCLUDED.from_number), to_number = EXCLUDED.to_number,
+         from_number = CASE WHEN $27 THEN NULL ELSE COALESCE(calls.from_number, EXCLUDED.from_number) END, to_number = EXCLUDED.to_number,
+         from_index = CASE WHEN $27 THEN NULL ELSE COALESCE(calls.from_index, EXCLUDED.from_index) END, restricted = EXCLUDED.restricted,
+         anonymised_at = COALESCE(calls.anonymised_at, EXCLUDED.anonymised_at),
          direction = EXCLUDED.direction, started_at = LEAST(calls.started_at, EXCLUDED.started_at),
          forwarded_to = EXCLUDED.forwarded_to, visit_id = EXCLUDED.visit_id, attribution = EXCLUDED.attribution,
          attribution_candidates = EXCLUDED.attribution_candidates, lease_token = EXCLUDED.lease_token,
@@ -296,10 +333,10 @@ export class SqlCallStore implements CallStore {
          from_state = EXCLUDED.from_state, from_zip = EXCLUDED.from_zip, from_country = EXCLUDED.from_country,
          stir_verstat = EXCLUDED.stir_verstat
        WHERE NOT calls.inbound_recorded`,
-      [c.callSid, c.siteId, c.poolId, c.numberId, c.from, c.to, c.direction, c.status, statusRank(c.status), c.startedAt,
+      [c.callSid, c.siteId, c.poolId, c.numberId, this.cipher.sealNullable(c.from), c.to, c.direction, c.status, statusRank(c.status), c.startedAt,
         c.forwardedTo, c.visitId, c.attribution, JSON.stringify(c.candidates), c.leaseToken, c.needsReattribution, c.staticSource,
-        c.caller?.name ?? null, c.caller?.forwardedFrom ?? null, c.caller?.city ?? null, c.caller?.state ?? null, c.caller?.zip ?? null,
-        c.caller?.country ?? null, c.caller?.stirVerstat ?? null],
+        this.cipher.sealNullable(c.caller?.name), this.cipher.sealNullable(c.caller?.forwardedFrom), c.caller?.city ?? null, c.caller?.state ?? null, c.caller?.zip ?? null,
+        c.caller?.country ?? null, c.caller?.stirVerstat ?? null, this.cipher.indexNullable('phone', c.from), c.restricted ?? false, c.anonymised ?? false],
     );
   }
 
@@ -310,8 +347,8 @@ export class SqlCallStore implements CallStore {
       const rank = statusRank(u.status);
       const final = rank === 3;
       await tx.query(
-        `INSERT INTO calls (call_sid, status, status_rank, started_at, duration_seconds, ended_at, answered_at, from_number, to_number)
-         VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $4::timestamptz END, CASE WHEN $2 = 'in-progress' THEN $4::timestamptz END, $7, $8)
+        `INSERT INTO calls (call_sid, status, status_rank, started_at, duration_seconds, ended_at, answered_at, from_number, to_number, from_index)
+         VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $4::timestamptz END, CASE WHEN $2 = 'in-progress' THEN $4::timestamptz END, $7, $8, $9)
          ON CONFLICT (call_sid) DO UPDATE SET
            status = CASE WHEN EXCLUDED.status_rank > calls.status_rank THEN EXCLUDED.status ELSE calls.status END,
            status_rank = GREATEST(calls.status_rank, EXCLUDED.status_rank),
@@ -319,7 +356,7 @@ export class SqlCallStore implements CallStore {
            ended_at = COALESCE(calls.ended_at, EXCLUDED.ended_at),
            answered_at = COALESCE(calls.answered_at, EXCLUDED.answered_at),
            updated_at = now()`,
-        [u.callSid, u.status, rank, u.at, u.durationSeconds ?? null, final, u.from ?? null, u.to ?? null],
+        [u.callSid, u.status, rank, u.at, u.durationSeconds ?? null, final, this.cipher.sealNullable(u.from), u.to ?? null, this.cipher.indexNullable('phone', u.from)],
       );
       return 'applied';
     });
@@ -396,7 +433,7 @@ export class SqlCallStore implements CallStore {
 
   async findSourceOf(callSid: string): Promise<{ visitId: string | null; source: string | null; medium: string | null; staticSource: string | null } | null> {
     const { rows } = await this.db.query<{ visit_id: string | null; source: string | null; medium: string | null; static_source: string | null }>(
-      'SELECT c.visit_id, v.source, v.medium, c.static_source FROM calls c LEFT JOIN visits v ON v.id = c.visit_id WHERE c.call_sid = $1',
+      'SELECT c.visit_id, COALESCE(v.source, c.source) AS source, COALESCE(v.medium, c.medium) AS medium, c.static_source FROM calls c LEFT JOIN visits v ON v.id = c.visit_id WHERE c.call_sid = $1',
       [callSid],
     );
     const r = rows[0];
@@ -405,11 +442,12 @@ export class SqlCallStore implements CallStore {
 
   async findById(id: string): Promise<CallRecord | null> {
     const { rows } = await this.db.query<CallRow>(`${SELECT_CALL} WHERE c.id = $1`, [id]);
-    return rows[0] ? toCall(rows[0]) : null;
+    return rows[0] ? toCall(rows[0], this.cipher) : null;
   }
 
   async list(q: CallQuery): Promise<CallRecord[]> {
-    const where: string[] = ['c.inbound_recorded'];
+    // Calls under restricted processing are kept but never listed (GDPR art. 18).
+    const where: string[] = ['c.inbound_recorded', 'NOT c.restricted'];
     const params: unknown[] = [];
     const add = (sql: string, ...values: unknown[]) => {
       where.push(sql.replace(/\$(\d)/g, (_, i: string) => `$${params.length + Number(i)}`));
@@ -421,6 +459,6 @@ export class SqlCallStore implements CallStore {
     if (q.after) add('(c.started_at, c.id) < ($1, $2::uuid)', q.after.startedAt, q.after.id);
     params.push(q.limit);
     const { rows } = await this.db.query<CallRow>(`${SELECT_CALL} WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC, c.id DESC LIMIT $${params.length}`, params);
-    return rows.map(toCall);
+    return rows.map((r) => toCall(r, this.cipher));
   }
 }

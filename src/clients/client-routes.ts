@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInput } from '../shared/http/validate';
 import { NotFoundError } from '../shared/errors';
 import { UUID } from '../shared/ids';
+import { ACTIVITY_RETENTION_DAYS, CALL_RETENTION_MONTHS } from '../privacy/retention/retention-policy';
 import type { Client, ClientStore } from './client-store';
 
 const createClientBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
@@ -11,14 +12,18 @@ const updateClientBody = z
     name: z.string().trim().min(1).max(200).optional(),
     twilioBundleSid: z.string().regex(/^BU[0-9a-fA-F]{32}$/, 'must be a Twilio Bundle SID (BU followed by 32 hex digits)').nullable().optional(),
     twilioAddressSid: z.string().regex(/^AD[0-9a-fA-F]{32}$/, 'must be a Twilio Address SID (AD followed by 32 hex digits)').nullable().optional(),
+    activityRetentionDays: z.number().int().min(ACTIVITY_RETENTION_DAYS.min).max(ACTIVITY_RETENTION_DAYS.max).optional(),
+    callRetentionMonths: z.number().int().min(CALL_RETENTION_MONTHS.min).max(CALL_RETENTION_MONTHS.max).optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of name, twilioBundleSid, twilioAddressSid');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of name, twilioBundleSid, twilioAddressSid, activityRetentionDays, callRetentionMonths');
 
 const clientView = (c: Client) => ({
   id: c.id,
   name: c.name,
   twilioBundleSid: c.twilioBundleSid,
   twilioAddressSid: c.twilioAddressSid,
+  activityRetentionDays: c.activityRetentionDays,
+  callRetentionMonths: c.callRetentionMonths,
   createdAt: c.createdAt.toISOString(),
 });
 

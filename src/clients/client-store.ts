@@ -7,10 +7,14 @@ export interface Client {
   twilioBundleSid: string | null;
   /** Twilio address (AD...) sent when buying numbers in countries that require a local address. */
   twilioAddressSid: string | null;
+  /** How long website activity is kept, in days (a site may override it). */
+  activityRetentionDays: number;
+  /** How long call records are kept before they are anonymised, in calendar months (a site may override it). */
+  callRetentionMonths: number;
   createdAt: Date;
 }
 
-export type ClientChanges = Partial<Pick<Client, 'name' | 'twilioBundleSid' | 'twilioAddressSid'>>;
+export type ClientChanges = Partial<Pick<Client, 'name' | 'twilioBundleSid' | 'twilioAddressSid' | 'activityRetentionDays' | 'callRetentionMonths'>>;
 
 export interface ClientStore {
   create(name: string): Promise<Client>;
@@ -24,16 +28,20 @@ interface ClientRow {
   name: string;
   twilio_bundle_sid: string | null;
   twilio_address_sid: string | null;
+  activity_retention_days: number;
+  call_retention_months: number;
   created_at: Date;
 }
 
-const COLUMNS = 'id, name, twilio_bundle_sid, twilio_address_sid, created_at';
+const COLUMNS = 'id, name, twilio_bundle_sid, twilio_address_sid, activity_retention_days, call_retention_months, created_at';
 
 const toClient = (r: ClientRow): Client => ({
   id: r.id,
   name: r.name,
   twilioBundleSid: r.twilio_bundle_sid,
   twilioAddressSid: r.twilio_address_sid,
+  activityRetentionDays: r.activity_retention_days,
+  callRetentionMonths: r.call_retention_months,
   createdAt: r.created_at,
 });
 
@@ -61,9 +69,12 @@ export class SqlClientStore implements ClientStore {
       `UPDATE clients SET
          name = COALESCE($2, name),
          twilio_bundle_sid = CASE WHEN $3 THEN $4 ELSE twilio_bundle_sid END,
-         twilio_address_sid = CASE WHEN $5 THEN $6 ELSE twilio_address_sid END
+         twilio_address_sid = CASE WHEN $5 THEN $6 ELSE twilio_address_sid END,
+         activity_retention_days = COALESCE($7, activity_retention_days),
+         call_retention_months = COALESCE($8, call_retention_months)
        WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, c.name ?? null, 'twilioBundleSid' in c, c.twilioBundleSid ?? null, 'twilioAddressSid' in c, c.twilioAddressSid ?? null],
+      [id, c.name ?? null, 'twilioBundleSid' in c, c.twilioBundleSid ?? null, 'twilioAddressSid' in c, c.twilioAddressSid ?? null,
+        c.activityRetentionDays ?? null, c.callRetentionMonths ?? null],
     );
     return rows[0] ? toClient(rows[0]) : null;
   }

@@ -5,7 +5,9 @@ import type { NumberLifecycle } from '../numbers/number-lifecycle';
 import type { NumberReconciliation } from '../numbers/number-reconciliation';
 import type { LeaseHistoryWriter } from '../pool/lease-history-writer';
 import type { PoolStore } from '../pool/pool-store';
+import type { RetentionJob } from '../privacy/retention/retention-job';
 import type { Clock } from '../shared/clock';
+import type { SubjectLimits } from '../privacy/subject-limits';
 import type { JobDefinition } from './job-scheduler';
 
 export interface JobDependencies {
@@ -18,6 +20,11 @@ export interface JobDependencies {
   lifecycle: NumberLifecycle;
   /** Only with a real carrier account: the simulated one forgets its numbers on restart. */
   reconciliation: NumberReconciliation | null;
+  retention: RetentionJob;
+  /** Restrictions and objections in force, held in memory for the visit and call paths. */
+  subjectLimits: SubjectLimits;
+  /** When the retention job runs (config.retention.schedule). */
+  retentionSchedule: string;
 }
 
 /** The service's scheduled work, by name. */
@@ -26,6 +33,8 @@ export function backgroundJobs(d: JobDependencies): Record<string, JobDefinition
     // Every instance keeps its own routing table, so a call is routed even if Postgres is down.
     { name: 'route-table-refresh', schedule: '*/30 * * * * *', singleInstance: false, jitterMs: 5000, run: () => d.numberDirectory.warm() },
     // Each instance drains what it queued (its local file); the Redis stream is safe to drain twice.
+    // Every instance holds its own copy; a request on another instance reaches this one within 30 s.
+    { name: 'privacy-limits-refresh', schedule: '*/30 * * * * *', singleInstance: false, jitterMs: 3000, run: () => d.subjectLimits.refresh() },
     { name: 'call-queue-drain', schedule: '*/5 * * * * *', singleInstance: false, run: () => d.callWriter.drain() },
     {
       name: 'reattribution',
@@ -40,6 +49,8 @@ export function backgroundJobs(d: JobDependencies): Record<string, JobDefinition
       },
     },
     { name: 'quarantine-release', schedule: '0 7 * * * *', singleInstance: true, jitterMs: 30_000, run: () => d.lifecycle.releaseDue(d.clock.now()) },
+    // Deletes or anonymises what is past retention; batched and resumable, so one instance is enough.
+    { name: 'retention', schedule: d.retentionSchedule, singleInstance: true, jitterMs: 60_000, run: () => d.retention.run(d.clock.now()) },
   ];
   if (d.reconciliation) {
     const reconciliation = d.reconciliation;

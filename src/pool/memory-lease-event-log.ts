@@ -29,4 +29,9 @@ export class MemoryLeaseEventLog {
   ack(ids: readonly string[]): void {
     for (const id of ids) this.unacked.delete(id);
   }
+
+  /** Drops, unpersisted, the events that match (delivered or not): erasure. */
+  discard(matches: (event: LeaseEvent) => boolean): void {
+    for (const [id, event] of this.unacked) if (matches(event)) this.unacked.delete(id);
+  }
 }

@@ -51,6 +51,13 @@ export class MemoryPoolState {
     return best?.[0];
   }
 
+  /** Every number available at now (rested), in the order they were freed; for a comparison strategy. */
+  availableNumbers(now: number): string[] {
+    const available: string[] = [];
+    for (const [numberId, availableAt] of this.free) if (availableAt <= now) available.push(numberId);
+    return available;
+  }
+
   /** The live lease renewed longest ago (lowest expiresAt; ties: lowest numberId). */
   stalestLease(): LiveLease | undefined {
     return [...this.live.values()].sort(byExpiry)[0];
@@ -76,6 +83,36 @@ export class MemoryPoolState {
     lease.renewedAt = now;
     lease.expiresAt = now + leaseMs;
     return lease;
+  }
+
+  /**
+   * Erasure (see redis/lua/forgetVisits-7.lua): ends the visits' live leases without an event, their
+   * numbers resting for cooldownMs; drops them from recent holders and from unacknowledged events.
+   */
+  forgetVisits(visitIds: ReadonlySet<string>, now: number, cooldownMs: number): { leasesEnded: number; holdersForgotten: number } {
+    let leasesEnded = 0;
+    for (const [numberId, lease] of this.live) {
+      if (!visitIds.has(lease.visitId)) continue;
+      this.live.delete(numberId);
+      this.free.set(numberId, Math.min(now, lease.expiresAt) + cooldownMs);
+      leasesEnded += 1;
+    }
+    for (const visitId of visitIds) this.byVisit.delete(visitId);
+    const holdersForgotten = this.forgetRecentHolders((h) => visitIds.has(h.visitId));
+    this.events.discard((e) => visitIds.has(e.visitId));
+    return { leasesEnded, holdersForgotten };
+  }
+
+  /** Removes the recent holders that match; a number left with none loses its entry. Returns how many. */
+  forgetRecentHolders(matches: (holder: EndedHolder) => boolean): number {
+    let removed = 0;
+    for (const [numberId, holders] of this.recent) {
+      const kept = holders.filter((h) => !matches(h));
+      removed += holders.length - kept.length;
+      if (kept.length === 0) this.recent.delete(numberId);
+      else this.recent.set(numberId, kept);
+    }
+    return removed;
   }
 
   /**

@@ -1,7 +1,17 @@
 import { MemoryPoolStore } from './memory-pool-store';
 import { runPoolStoreContract } from './pool-store.contract';
 
-runPoolStoreContract('MemoryPoolStore', async () => ({ store: new MemoryPoolStore(), cleanup: async () => {} }));
+runPoolStoreContract('MemoryPoolStore', async () => {
+  const store = new MemoryPoolStore();
+  return { store, cleanup: async () => {}, keysMentioning: (needles) => poolsMentioning(store, needles) };
+});
+
+/** White-box: the pools whose whole in-process state (maps, sets, event log) contains a needle. */
+async function poolsMentioning(store: MemoryPoolStore, needles: string[]): Promise<string[]> {
+  const pools = (store as unknown as { pools: Map<string, object> }).pools;
+  const everything = (_key: string, value: unknown) => (value instanceof Map || value instanceof Set ? [...value] : value);
+  return [...pools].filter(([, state]) => needles.some((needle) => JSON.stringify(state, everything).includes(needle))).map(([poolId]) => poolId);
+}
 
 describe('MemoryPoolStore', () => {
   it('when a caller mutates a returned lease, then the stored lease is unchanged', async () => {

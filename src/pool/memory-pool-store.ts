@@ -1,5 +1,6 @@
 import { MemoryPoolState } from './memory-pool-state';
 import type {
+  ForgetVisitsResult,
   HeartbeatResult,
   LeaseEvent,
   LeaseResult,
@@ -11,6 +12,15 @@ import type {
   PoolStore,
 } from './pool-store';
 
+export interface MemoryPoolStoreOptions {
+  /**
+   * Picks the number a new lease gets among those available (rested), in the order they were freed.
+   * Unset: the one rested longest, as RedisPoolStore does. Only the attribution simulator sets it, to
+   * measure what another choice (a random one) would cost; it is not a production option.
+   */
+  chooseFree?: (available: readonly string[]) => string;
+}
+
 /**
  * The pool store for a single instance and for simulations: plain maps in this process, with the
  * same semantics as RedisPoolStore (one contract test suite runs against both). Each method runs
@@ -19,6 +29,8 @@ import type {
 export class MemoryPoolStore implements PoolStore {
   readonly kind = 'memory' as const;
   private readonly pools = new Map<string, MemoryPoolState>();
+
+  constructor(private readonly options: MemoryPoolStoreOptions = {}) {}
 
   async addNumbers(poolId: string, numberIds: readonly string[]): Promise<void> {
     const pool = this.pool(poolId);
@@ -49,7 +61,7 @@ export class MemoryPoolStore implements PoolStore {
     const held = pool.liveLeaseOfVisit(visitId);
     if (held) return { outcome: 'renewed', lease: copy(pool.extend(held, now, settings.leaseMs)) };
 
-    const rested = pool.mostRestedFree(now);
+    const rested = this.options.chooseFree ? this.chosenFree(pool, now, this.options.chooseFree) : pool.mostRestedFree(now);
     if (rested !== undefined) return { outcome: 'granted', lease: copy(pool.grant(rested, visitId, now, settings.leaseMs)) };
 
     pool.exhaustedCount += 1;
@@ -124,6 +136,18 @@ export class MemoryPoolStore implements PoolStore {
     return { numbers, leases };
   }
 
+  async forgetVisits(settings: PoolSettings, visitIds: readonly string[], now: number): Promise<ForgetVisitsResult> {
+    if (visitIds.length === 0) return { leasesEnded: 0, holdersForgotten: 0 };
+    const pool = this.pool(settings.poolId);
+    return pool.forgetVisits(new Set(visitIds), pool.advanceClock(now), settings.cooldownMs);
+  }
+
+  async forgetHoldersBefore(settings: PoolSettings, cutoff: number): Promise<number> {
+    // The cutoff is in the past: a safe reclaim time (see redis/lua/forgetHoldersBefore-7.lua).
+    const pool = this.reclaimed(settings, this.pool(settings.poolId).advanceClock(cutoff));
+    return pool.forgetRecentHolders((h) => h.endedAt < cutoff);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
@@ -135,6 +159,14 @@ export class MemoryPoolStore implements PoolStore {
       this.pools.set(poolId, pool);
     }
     return pool;
+  }
+
+  private chosenFree(pool: MemoryPoolState, now: number, choose: (available: readonly string[]) => string): string | undefined {
+    const available = pool.availableNumbers(now);
+    if (available.length === 0) return undefined;
+    const chosen = choose(available);
+    if (!available.includes(chosen)) throw new Error(`chooseFree returned ${chosen}, which is not available`);
+    return chosen;
   }
 
   private reclaimed(settings: PoolSettings, now: number): MemoryPoolState {

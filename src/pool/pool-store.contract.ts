@@ -10,6 +10,11 @@ export interface PoolStoreFixture {
   store: PoolStore;
   /** Removes what this fixture created (for Redis: only its own key prefix). */
   cleanup(): Promise<void>;
+  /**
+   * Where the store's raw state (every Redis key under the fixture's prefix, every in-process map)
+   * still contains one of `needles`: proof that forgotten visits are gone, not just hidden.
+   */
+  keysMentioning(needles: string[]): Promise<string[]>;
 }
 
 const T0 = Date.UTC(2025, 0, 1) + 123;
@@ -417,6 +422,97 @@ export function runPoolStoreContract(name: string, createFixture: () => Promise<
         expect((await store.holders(pool, 'n1', T0)).live).toBeNull();
         expect(await store.stats(pool, T0)).toMatchObject({ total: 3, leased: 1, available: 2 });
         expect(granted(await store.lease(pool, 'v9', T0))).toMatchObject({ numberId: 'n1', token: 6 });
+      });
+    });
+
+    describe('forgetVisits', () => {
+      it('when a visit is forgotten, then its lease ends without an event, its number rests, and nothing mentions it', async () => {
+        const pool = await poolWith(['n1', 'n2']);
+        // 'gone' leaves a trace everywhere: a delivered (pending) note and grant, a recent holder, an
+        // undelivered 'ended' event, a live lease and its grant; 'kept' shares a number with it.
+        granted(await store.lease(pool, 'gone', T0, '{"visit":"gone"}'));
+        expect((await store.readEvents(pool.poolId, 10)).ids).toHaveLength(2);
+        await store.holders(pool, 'n1', T0 + LEASE_MS);
+        const back = T0 + LEASE_MS + COOLDOWN_MS;
+        const again = granted(await store.lease(pool, 'gone', back));
+        expect(again.numberId).toBe('n2');
+        const kept = granted(await store.lease(pool, 'kept', back));
+        expect(kept.numberId).toBe('n1');
+        const now = back + 1_000;
+
+        expect(await store.forgetVisits(pool, ['gone'], now)).toEqual({ leasesEnded: 1, holdersForgotten: 1 });
+
+        expect(await store.heartbeat(pool, 'gone', again.token, now)).toEqual({ outcome: 'lost' });
+        expect(await store.holders(pool, 'n2', now)).toEqual({ live: null, recent: [] });
+        expect(await store.holders(pool, 'n1', now)).toEqual({ live: kept, recent: [] });
+        expect(await store.stats(pool, now)).toEqual({ total: 2, leased: 1, available: 0, coolingDown: 1, exhaustedCount: 0 });
+        const { events } = await store.readEvents(pool.poolId, 10);
+        expect(events).toEqual([{ type: 'granted', poolId: pool.poolId, numberId: 'n1', visitId: 'kept', token: 2, at: back }]);
+        expect(await fixture.keysMentioning(['gone'])).toEqual([]);
+        expect(await store.lease(pool, 'next', now + COOLDOWN_MS - 1)).toEqual({ outcome: 'exhausted' });
+        expect(granted(await store.lease(pool, 'next', now + COOLDOWN_MS))).toMatchObject({ numberId: 'n2', token: again.token + 1 });
+      });
+
+      it('when the forgotten lease had expired unnoticed, then its number rests from the expiry, not from now', async () => {
+        const pool = await poolWith(['n1']);
+        const lease = granted(await store.lease(pool, 'gone', T0));
+        const now = lease.expiresAt + COOLDOWN_MS + 5_000;
+        expect(await store.forgetVisits(pool, ['gone', 'never-seen'], now)).toEqual({ leasesEnded: 1, holdersForgotten: 0 });
+        expect(await store.stats(pool, now)).toMatchObject({ leased: 0, available: 1 });
+        expect((await store.readEvents(pool.poolId, 10)).events).toEqual([]);
+        expect(await fixture.keysMentioning(['gone'])).toEqual([]);
+      });
+
+      it('when the visits are unknown, or none are given, then nothing changes', async () => {
+        const pool = await poolWith(['n1', 'n2']);
+        const lease = granted(await store.lease(pool, 'v1', T0));
+        expect(await store.forgetVisits(pool, ['someone-else'], T0 + 1)).toEqual({ leasesEnded: 0, holdersForgotten: 0 });
+        expect(await store.forgetVisits(pool, [], T0 + 1)).toEqual({ leasesEnded: 0, holdersForgotten: 0 });
+        expect((await store.holders(pool, 'n1', T0 + 1)).live).toEqual(lease);
+        expect((await store.readEvents(pool.poolId, 10)).events.map((e) => e.visitId)).toEqual(['v1']);
+      });
+    });
+
+    describe('forgetHoldersBefore', () => {
+      it('when holders ended before the cutoff, then they are forgotten and later ones stay', async () => {
+        const pool = await poolWith(['n1'], { leaseMs: 1_000, cooldownMs: 0, graceMs: 60 * 60_000 });
+        for (const [i, visit] of ['v1', 'v2', 'v3'].entries()) granted(await store.lease(pool, visit, T0 + i * 1_000));
+        const allEnded = T0 + 3_000;
+        await store.holders(pool, 'n1', allEnded);
+
+        // The boundary stays: only endedAt < cutoff goes.
+        expect(await store.forgetHoldersBefore(pool, T0 + 2_000)).toBe(1);
+        expect((await store.holders(pool, 'n1', allEnded)).recent.map((h) => h.visitId)).toEqual(['v3', 'v2']);
+        expect(await store.forgetHoldersBefore(pool, T0 + 2_000)).toBe(0);
+
+        expect(await store.forgetHoldersBefore(pool, allEnded + 1)).toBe(2);
+        expect((await store.holders(pool, 'n1', allEnded)).recent).toEqual([]);
+        // Once the lease history has persisted the events, nothing is left of these visits.
+        await store.ackEvents(pool.poolId, (await store.readEvents(pool.poolId, 10)).ids);
+        expect(await fixture.keysMentioning(['v1', 'v2', 'v3'])).toEqual([]);
+      });
+
+      it('when a lease expired unnoticed before the cutoff, then it is reclaimed with its ended event and forgotten', async () => {
+        const pool = await poolWith(['n1', 'n2']);
+        const old = granted(await store.lease(pool, 'old', T0));
+        const cutoff = old.expiresAt + 1;
+
+        expect(await store.forgetHoldersBefore(pool, cutoff)).toBe(1);
+
+        expect(await store.holders(pool, old.numberId, cutoff)).toEqual({ live: null, recent: [] });
+        const { events } = await store.readEvents(pool.poolId, 10);
+        expect(events[events.length - 1]).toMatchObject({ type: 'ended', visitId: 'old', at: old.expiresAt, reason: 'expired' });
+        expect(await store.stats(pool, old.expiresAt + COOLDOWN_MS)).toMatchObject({ leased: 0, available: 2 });
+      });
+
+      it('when a lease is live or ended after the cutoff, then it is left alone', async () => {
+        const pool = await poolWith(['n1', 'n2']);
+        granted(await store.lease(pool, 'recent', T0));
+        const live = granted(await store.lease(pool, 'live', T0 + 100_000));
+        await store.holders(pool, 'n1', T0 + 100_000);
+        expect(await store.forgetHoldersBefore(pool, T0)).toBe(0);
+        expect(await store.holders(pool, live.numberId, T0 + 100_000)).toMatchObject({ live });
+        expect((await store.holders(pool, 'n1', T0 + 100_000)).recent.map((h) => h.visitId)).toEqual(['recent']);
       });
     });
 

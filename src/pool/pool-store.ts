@@ -73,6 +73,12 @@ export interface PoolSnapshot {
   leases: { numberId: string; visitId: string; token: number; startedAt: number }[];
 }
 
+export interface ForgetVisitsResult {
+  leasesEnded: number;
+  /** Entries removed from the numbers' recent-holder lists. */
+  holdersForgotten: number;
+}
+
 export interface PoolStore {
   readonly kind: 'redis' | 'memory';
   /** Adds numbers as free and immediately available. Adding a number already present changes nothing. */
@@ -104,6 +110,19 @@ export interface PoolStore {
    * untouched, so restoring a healthy pool, or twice, changes nothing.
    */
   restore(pool: PoolSettings, snapshot: PoolSnapshot, now: number): Promise<{ numbers: number; leases: number }>;
+  /**
+   * Data-subject erasure: afterwards nothing the store keeps for the pool mentions these visits. Each
+   * one's live lease ends WITHOUT an 'ended' event (the lease history must not write the visit back)
+   * and its number rests for cooldownMs from now; the visits leave every number's recent holders; and
+   * every event not yet acknowledged that names them (note, granted, ended) is dropped unpersisted.
+   */
+  forgetVisits(pool: PoolSettings, visitIds: readonly string[], now: number): Promise<ForgetVisitsResult>;
+  /**
+   * Retention: forgets every recent holder whose lease ended before `cutoff`, returning how many. Leases
+   * that expired unnoticed are reclaimed first (with their 'ended' events, as any operation would), so
+   * no visit older than the cutoff lingers as a live holder either.
+   */
+  forgetHoldersBefore(pool: PoolSettings, cutoff: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,8 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../shared/http/validate';
 import { isE164 } from '../shared/phone';
+import { ACTIVITY_RETENTION_DAYS, CALL_RETENTION_MONTHS } from '../privacy/retention/retention-policy';
 import type { SiteService } from './site-service';
-import type { Site } from './site-store';
+import type { SiteRecord } from './site-store';
 
 // A bare host name: labels of letters, digits and hyphens (IDNs in punycode), or localhost for demos.
 const HOSTNAME = /^(?=.{1,253}$)(localhost|([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}|\d{1,3}(\.\d{1,3}){3})$/i;
@@ -31,11 +32,14 @@ const updateSiteBody = z
     consent,
     honorDnt: z.boolean(),
     honorGpc: z.boolean(),
+    // null = back to the client's setting.
+    activityRetentionDays: z.number().int().min(ACTIVITY_RETENTION_DAYS.min).max(ACTIVITY_RETENTION_DAYS.max).nullable(),
+    callRetentionMonths: z.number().int().min(CALL_RETENTION_MONTHS.min).max(CALL_RETENTION_MONTHS.max).nullable(),
   })
   .partial()
   .refine((changes) => Object.keys(changes).length > 0, 'give at least one setting to change');
 
-export function siteView(site: Site, publicBaseUrl: string) {
+export function siteView(site: SiteRecord, publicBaseUrl: string) {
   return {
     id: site.id,
     clientId: site.clientId,
@@ -48,6 +52,8 @@ export function siteView(site: Site, publicBaseUrl: string) {
     consent: site.consent,
     honorDnt: site.honorDnt,
     honorGpc: site.honorGpc,
+    activityRetentionDays: site.retention.activityRetentionDays,
+    callRetentionMonths: site.retention.callRetentionMonths,
     createdAt: site.createdAt.toISOString(),
   };
 }

@@ -1,7 +1,7 @@
 import type { ClientStore } from '../clients/client-store';
 import { NotFoundError } from '../shared/errors';
 import { newPublicId } from '../shared/ids';
-import type { ConsentMode, Site, SiteChanges, SiteStore } from './site-store';
+import type { ConsentMode, Site, SiteChanges, SiteRecord, SiteStore } from './site-store';
 
 export interface CreateSiteInput {
   clientId: string;
@@ -22,19 +22,19 @@ export class SiteService {
     private readonly onChange: (siteKey: string) => void = () => undefined,
   ) {}
 
-  async createSite(input: CreateSiteInput): Promise<Site> {
+  async createSite(input: CreateSiteInput): Promise<SiteRecord> {
     if (!(await this.clients.findById(input.clientId))) throw new NotFoundError('No client with this clientId.');
     const domains = [...new Set(input.domains.map(normaliseDomain))];
     return this.sites.create({ ...input, domains, swapTargets: [...new Set(input.swapTargets)], siteKey: newPublicId('sk', 12) });
   }
 
-  async getSite(id: string): Promise<Site> {
+  async getSite(id: string): Promise<SiteRecord> {
     const site = await this.sites.findById(id);
     if (!site) throw new NotFoundError('No site with this id.');
     return site;
   }
 
-  async updateSite(id: string, changes: SiteChanges): Promise<Site> {
+  async updateSite(id: string, changes: SiteChanges): Promise<SiteRecord> {
     const site = await this.sites.update(id, {
       ...changes,
       domains: changes.domains && [...new Set(changes.domains.map(normaliseDomain))],

@@ -3,10 +3,12 @@ import cors from 'cors';
 import { z } from 'zod';
 import { parseInput } from '../shared/http/validate';
 import { ForbiddenError } from '../shared/errors';
+import { PUBLIC_ID } from '../shared/ids';
 import type { Clock } from '../shared/clock';
 import { originAllowed } from '../sites/site-service';
 import type { VisitorContext, VisitService } from './visit-service';
 import type { TrackingScripts } from './tracking-script';
+import type { ConsentService } from './consent-service';
 
 const optionalText = (max: number) => z.string().max(max).optional();
 const pageUrl = z.url({ protocol: /^https?$/ }).max(2048);
@@ -26,6 +28,12 @@ const registerVisitBody = z.object({
 const heartbeatBody = z.object({ leaseToken: z.string().regex(/^\d{1,15}$/, 'must be the leaseToken the visit received') });
 
 const pageViewBody = z.object({ url: pageUrl, title: optionalText(512), kind: z.enum(['view', 'exit']).default('view') });
+
+// The visitor id is the script's _ct_vr cookie, which only ever holds an id we issued.
+const consentBody = z.strictObject({
+  visitorId: z.string().regex(PUBLIC_ID, 'must be the visitorId the visit registration returned'),
+  state: z.enum(['given', 'withdrawn']),
+});
 
 /** How long browsers and CDNs may reuse a site's script before asking again (with If-None-Match). */
 const SCRIPT_MAX_AGE_SECONDS = 300;
@@ -60,7 +68,7 @@ function visitorContext(req: express.Request): VisitorContext {
   };
 }
 
-export function trackingRoutes(visits: VisitService, scripts: TrackingScripts, clock: Clock): Router {
+export function trackingRoutes(visits: VisitService, scripts: TrackingScripts, clock: Clock, consents: ConsentService): Router {
   const router = Router();
   // The tracking script sends its requests as text/plain to avoid a CORS preflight.
   const body = express.json({ limit: '16kb', type: ['application/json', 'text/plain'] });
@@ -97,6 +105,12 @@ export function trackingRoutes(visits: VisitService, scripts: TrackingScripts, c
   router.post('/t/:siteKey/visits/:visitId/pageviews', body, async (req, res) => {
     const input = parseInput(pageViewBody, req.body ?? {});
     await visits.recordPageView(req.params.siteKey, req.params.visitId, input, clock.now());
+    res.status(204).end();
+  });
+
+  router.post('/t/:siteKey/consent', body, async (req, res) => {
+    const { visitorId, state } = parseInput(consentBody, req.body ?? {});
+    await consents.recordConsent(req.params.siteKey, visitorId, state, clock.now());
     res.status(204).end();
   });
   return router;

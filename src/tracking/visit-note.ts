@@ -6,7 +6,7 @@ export interface VisitorDetails {
   browser: string | null;
   os: string | null;
   deviceType: string | null;
-  /** As received; never logged. */
+  /** Sealed (PersonalDataCipher) by the visit service; never logged. */
   ip: string | null;
   country: string | null;
   asn: number | null;

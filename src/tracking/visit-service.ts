@@ -19,6 +19,8 @@ import { numberShape } from './number-shape';
 import type { NetworkLookup } from './network/network-lookup';
 import type { PageViewRecorder } from './page-view-recorder';
 import type { ShownNumber } from './script/types';
+import type { PersonalDataCipher } from '../privacy/personal-data-cipher';
+import type { SubjectLimits } from '../privacy/subject-limits';
 
 export type { ShownNumber };
 
@@ -81,6 +83,8 @@ export class VisitService {
     private readonly recovery: PoolRecovery,
     private readonly network: NetworkLookup,
     private readonly pageViews: PageViewRecorder,
+    private readonly personalData: PersonalDataCipher,
+    private readonly limits: SubjectLimits,
   ) {}
 
   async siteFor(siteKey: string): Promise<SiteWithPools> {
@@ -95,6 +99,8 @@ export class VisitService {
     const network = await this.network.lookup(visitor.ip);
     if (automationSignal({ userAgent: visitor.userAgent, asn: network.asn })) return this.notTracked();
 
+    // A visitor who objected, or whose data is restricted, is not tracked again (GDPR art. 18, 21).
+    if (input.visitorId && this.limits.limitOf(site.id, 'visitor', input.visitorId)) return this.notTracked();
     const visitorId = input.visitorId && PUBLIC_ID.test(input.visitorId) ? input.visitorId : newVisitorId();
     // The script sends back the visit id it got from us (its visit cookie) to continue the visit.
     // Nothing is read on this path: the first registration of an id fixes its source, later ones only
@@ -111,7 +117,8 @@ export class VisitService {
       at: now,
       userAgent: visitor.userAgent,
       ...describeUserAgent(visitor.userAgent),
-      ip: visitor.ip,
+      // Sealed before it leaves this process: the note waits in Redis, then lands in Postgres.
+      ip: this.personalData.sealNullable(visitor.ip),
       ...network,
       gaClientId: input.gaClientId ?? null,
       gaSessionId: input.gaSessionId ?? null,

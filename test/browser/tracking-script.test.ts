@@ -133,7 +133,8 @@ describeIf(chromiumRequirement, 'tracking script in Chromium', () => {
       'SELECT id, visitor_id, landing_page, user_agent, browser, os, device_type, ip_address, ga_client_id, ga_session_id FROM visits WHERE site_id = $1',
       [site.siteId],
     );
-    return rows;
+    // The IP is sealed at rest; read it back as the service would.
+    return rows.map((r): Record<string, unknown> => ({ ...r, ip_address: r.ip_address === null ? null : t.container.personalData.open(r.ip_address as string) }));
   }
 
   async function storedPageViews(site: BrowserSite) {
@@ -142,6 +143,13 @@ describeIf(chromiumRequirement, 'tracking script in Chromium', () => {
       'SELECT kind, url, title, visit_id FROM page_views WHERE site_id = $1 ORDER BY viewed_at, kind',
       [site.siteId],
     );
+    return rows;
+  }
+
+  async function storedConsents(site: BrowserSite) {
+    const { rows } = await t.container.db.query<{ visitor_id: string; state: string }>('SELECT visitor_id, state FROM consents WHERE site_id = $1 ORDER BY recorded_at', [
+      site.siteId,
+    ]);
     return rows;
   }
 
@@ -388,9 +396,10 @@ describeIf(chromiumRequirement, 'tracking script in Chromium', () => {
   });
 
   describe('consent and privacy signals', () => {
-    it('when the site requires consent, then nothing is stored until ct("consent", true), and ct("consent", false) clears the cookies', async () => {
+    it('when the site requires consent, then nothing is stored until ct("consent", true), and ct("consent", false) is recorded and clears the cookies', async () => {
       // Arrange
       const site = await createSite({ settings: { consent: 'required' } });
+      const consentPath = new RegExp(`^/t/${site.siteKey}/consent$`);
 
       // Act 1: the page loads without consent.
       const { page, context } = await open(site, '<p id="n">020 7946 0000</p>');
@@ -398,23 +407,35 @@ describeIf(chromiumRequirement, 'tracking script in Chromium', () => {
 
       // Assert 1
       expect(registrations(site)).toHaveLength(0);
+      expect(apiLog.matching('POST', consentPath)).toHaveLength(0);
       expect(await context.cookies()).toEqual([]);
       expect(await text(page, '#n')).toBe('020 7946 0000');
 
       // Act 2: the consent banner reports consent.
       await page.evaluate(() => (window as unknown as { ct: (c: string, v: boolean) => void }).ct('consent', true));
       await shows(page, '#n', local(site.numbers[0]));
+      const [given] = await apiLog.waitFor('POST', consentPath, 1);
 
       // Assert 2
+      const visitorId = (await context.cookies()).find((c) => c.name === '_ct_vr')?.value;
       expect(registrations(site)).toHaveLength(1);
       expect(await cookieNames(page)).toEqual(['_ct_vr', '_ct_vs']);
+      expect(given.status).toBe(204);
+      expect(await storedConsents(site)).toEqual([{ visitor_id: visitorId, state: 'given' }]);
 
-      // Act 3: the visitor withdraws consent.
+      // Act 3: the visitor withdraws consent (a second later, so the records have an order).
+      t.clock.advance(SECOND);
       await page.evaluate(() => (window as unknown as { ct: (c: string, v: boolean) => void }).ct('consent', false));
+      const [, withdrawn] = await apiLog.waitFor('POST', consentPath, 2);
 
       // Assert 3
       expect(await cookieNames(page)).toEqual([]);
       expect(await text(page, '#n')).toBe('020 7946 0000');
+      expect(withdrawn.status).toBe(204);
+      expect(await storedConsents(site)).toEqual([
+        { visitor_id: visitorId, state: 'given' },
+        { visitor_id: visitorId, state: 'withdrawn' },
+      ]);
     });
 
     it('when consent is given before the script has loaded, then the queued call is not lost', async () => {

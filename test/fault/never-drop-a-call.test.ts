@@ -15,6 +15,7 @@ import { TcpProxy } from '../support/tcp-proxy';
 import { TEST_ADMIN_KEY, TEST_AUTH_TOKEN, TEST_BASE_URL, TestClock, type TestApp } from '../support/test-app';
 import { hasPostgres, hasRedis, TEST_REDIS_URL } from '../support/test-env';
 import { newCallSid, sendSignedWebhook } from '../support/twilio-webhooks';
+import { TEST_PERSONAL_DATA_ENV } from '../support/personal-data';
 
 /**
  * A call is never dropped: the service's connections to Postgres and to Redis run through TCP proxies
@@ -55,6 +56,7 @@ describeIf({ met: hasPostgres() && hasRedis(), missing: 'Postgres and Redis' }, 
     const config = loadConfig({
       NODE_ENV: 'test',
       ADMIN_API_KEY: TEST_ADMIN_KEY,
+      ...TEST_PERSONAL_DATA_ENV,
       TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
       TELEPHONY_PROVIDER: 'simulated',
       PUBLIC_BASE_URL: TEST_BASE_URL,

@@ -9,6 +9,7 @@ import { connectTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../support
 import { startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { TEST_REDIS_URL } from '../support/test-env';
 import { BROWSER_USER_AGENT } from '../support/user-agents';
+import { TEST_PERSONAL_DATA_ENV } from '../support/personal-data';
 
 /**
  * Three OS processes of the service share one Postgres database and one Redis key prefix, as three
@@ -85,6 +86,7 @@ describeWithServices('when 3 service processes lease from shared pools under con
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: prefix,
       ADMIN_API_KEY: ADMIN_KEY,
+      ...TEST_PERSONAL_DATA_ENV,
       TELEPHONY_PROVIDER: 'simulated',
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',

@@ -8,6 +8,7 @@ import { RedisPoolStore } from '../../src/pool/redis/redis-pool-store';
 import { describeIf } from '../support/conditional';
 import { uniquePrefix } from '../support/redis';
 import { deleteClusterKeysWithPrefix, missingRedisBinaries, PrivateRedisCluster } from '../support/redis-cluster';
+import { redisKeysMentioning } from '../support/redis-scan';
 
 /**
  * The Redis pool store on a real 3-master Redis Cluster that this file starts on spare ports and
@@ -73,7 +74,11 @@ describeIf(
 
     runPoolStoreContract('RedisPoolStore (Redis Cluster)', async () => {
       const prefix = uniquePrefix('cluster');
-      return { store: new RedisPoolStore(cluster, prefix, { consumerName: 'contract' }), cleanup: () => deleteClusterKeysWithPrefix(cluster, prefix) };
+      return {
+        store: new RedisPoolStore(cluster, prefix, { consumerName: 'contract' }),
+        cleanup: () => deleteClusterKeysWithPrefix(cluster, prefix),
+        keysMentioning: (needles: string[]) => redisKeysMentioning(cluster, prefix, needles),
+      };
     });
 
     describe('pools spread over the masters', () => {

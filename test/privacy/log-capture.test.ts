@@ -4,6 +4,7 @@ import { captureLogs, type LogCapture } from '../support/log-capture';
 import { startTestApp, TEST_ADMIN_KEY, TEST_AUTH_TOKEN, type TestApp } from '../support/test-app';
 import { FIXTURE_CALLER, newCallSid, sendSignedWebhook } from '../support/twilio-webhooks';
 import { BROWSER_USER_AGENT } from '../support/user-agents';
+import { TEST_PERSONAL_DATA_ENV } from '../support/personal-data';
 
 const FORWARD_TO = '+441134960999';
 const SWAP_TARGET = '+441134960000';
@@ -25,6 +26,8 @@ describe('logs written during a whole call flow', () => {
   let t: TestApp;
   let capture: LogCapture;
   let trackingNumber: string;
+  let visitorId: string;
+  let visitId: string;
 
   beforeAll(async () => {
     t = await startTestApp('embedded');
@@ -45,6 +48,11 @@ describe('logs written during a whole call flow', () => {
       .send({ url: 'https://shop.example/?utm_source=google&utm_medium=cpc', referrer: 'https://www.google.com/' })
       .expect(200);
     trackingNumber = visit.body.number.e164;
+    visitorId = visit.body.visitorId;
+    visitId = visit.body.visitId;
+    // The visit id travels in request paths: the access log must not show it.
+    await request(t.app).post(`/t/${site.body.siteKey}/visits/${visitId}/heartbeat`).send({ leaseToken: visit.body.leaseToken }).expect(200);
+    await request(t.app).post(`/t/${site.body.siteKey}/visits/${visitId}/pageviews`).send({ url: 'https://shop.example/boilers' }).expect(204);
 
     t.clock.advance(30_000);
     const common = { AccountSid: `AC${'0'.repeat(32)}`, CallSid: newCallSid(), From: FIXTURE_CALLER, To: trackingNumber, Direction: 'inbound' };
@@ -55,6 +63,11 @@ describe('logs written during a whole call flow', () => {
     await sendSignedWebhook(t.app, '/webhooks/twilio/voice', { ...common, CallSid: newCallSid(), To: UNKNOWN_TRACKING_NUMBER, CallStatus: 'ringing' }).expect(200);
     // A request whose path carries a number, as a scanner or a mistyped client might send.
     await admin.get(`/v1/numbers/${encodeURIComponent(FIXTURE_CALLER)}`).expect(404);
+    // Data-subject requests name the person: by phone number and by cookie id.
+    const access = await admin.post('/v1/privacy/requests', { clientId: client.body.id, type: 'access', subject: { phone: FIXTURE_CALLER } }).expect(201);
+    await admin.get(`/v1/privacy/requests/${access.body.id}/export?format=json`).expect(200);
+    await admin.post('/v1/privacy/requests', { clientId: client.body.id, type: 'access', subject: { visitorId } }).expect(201);
+    await admin.post('/v1/privacy/requests', { clientId: client.body.id, type: 'access', subject: { phone: 'not a number' } }).expect(400);
     const calls = await admin.get(`/v1/calls?siteId=${site.body.id}`).expect(200);
     expect(calls.body.data).toEqual([expect.objectContaining({ from: FIXTURE_CALLER, to: trackingNumber, forwardedTo: FORWARD_TO, attribution: 'lease' })]);
   });
@@ -90,5 +103,14 @@ describe('logs written during a whole call flow', () => {
     expect(log).not.toContain(TEST_ADMIN_KEY);
     expect(log).not.toContain(TEST_AUTH_TOKEN);
     expect(log).not.toContain(VISITOR_IP);
+  });
+
+  it('when the flow has run, then neither cookie id (visitor, visit) nor a personal-data key appears', () => {
+    const log = capture.lines.join('\n');
+
+    expect(log).not.toContain(visitorId);
+    expect(log).not.toContain(visitId);
+    for (const key of Object.values(TEST_PERSONAL_DATA_ENV)) expect(log).not.toContain(key.replace(/^test1:/, ''));
+    expect(capture.entries()).toContainEqual(expect.objectContaining({ message: 'privacy request carried out', type: 'access' }));
   });
 });

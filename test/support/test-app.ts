@@ -4,6 +4,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import express from 'express';
 import { loadConfig, type AppConfig } from '../../config';
+import { TEST_PERSONAL_DATA_ENV } from './personal-data';
 import { buildContainer, type Container } from '../../src/container';
 import { createApp } from '../../src/app';
 import { MemoryPoolStore } from '../../src/pool/memory-pool-store';
@@ -63,6 +64,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
     TELEPHONY_PROVIDER: 'simulated',
     PUBLIC_BASE_URL: TEST_BASE_URL,
     LOG_LEVEL: 'silent',
+    ...TEST_PERSONAL_DATA_ENV,
     ...env,
   });
   const clock = new TestClock();

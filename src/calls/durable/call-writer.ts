@@ -3,6 +3,7 @@ import { withTimeout } from '../../shared/with-timeout';
 import type { CallStore } from '../call-store';
 import type { CallQueue, DrainResult } from './call-queue';
 import { applyCallWrite, callSidOf, type CallWrite } from './call-write';
+import { NO_SEALING, type CallWriteSealing } from './call-write-sealing';
 
 const log = getLogger('call-writer');
 
@@ -19,6 +20,7 @@ export class CallWriter {
     private readonly store: CallStore,
     readonly queue: CallQueue,
     private readonly budgetMs: number,
+    private readonly sealing: CallWriteSealing = NO_SEALING,
   ) {}
 
   async write(w: CallWrite): Promise<WriteOutcome> {
@@ -30,7 +32,7 @@ export class CallWriter {
       log.warn('call write deferred to the durable queue', { kind: w.kind, callSid: callSidOf(w), error: err });
     }
     try {
-      await this.queue.append(w);
+      await this.queue.append(this.sealing.seal(w));
       return 'queued';
     } catch (err) {
       log.error('call write lost: neither Postgres nor the durable queue took it', { kind: w.kind, callSid: callSidOf(w), error: err });
@@ -41,7 +43,7 @@ export class CallWriter {
   /** Applies queued writes; stops at the first sign Postgres is still unavailable. */
   async drain(): Promise<DrainResult> {
     const result = await this.queue.drain(async (w) => {
-      await applyCallWrite(this.store, w);
+      await applyCallWrite(this.store, this.sealing.open(w));
     });
     if (result.applied || result.deadLettered) log.info('call queue drained', { ...result });
     return result;

@@ -1,6 +1,6 @@
-import type { EndedHolder, LeaseEndReason, LeaseEvent, NumberHolders, PoolStats } from '../pool-store';
+import type { EndedHolder, ForgetVisitsResult, LeaseEndReason, LeaseEvent, NumberHolders, PoolStats } from '../pool-store';
 
-/** Decoders for the flat replies of holders-6.lua, stats-8.lua and readEvents-1.lua. */
+/** Decoders for the flat replies of holders-7.lua, stats-9.lua, readEvents-1.lua and forgetVisits-7.lua. */
 
 export function toNumberHolders(numberId: string, reply: unknown): NumberHolders {
   const r = asArray(reply);
@@ -18,6 +18,11 @@ export function toNumberHolders(numberId: string, reply: unknown): NumberHolders
 export function toPoolStats(reply: unknown): PoolStats {
   const [total, leased, available, coolingDown, exhaustedCount] = asArray(reply).map(Number);
   return { total, leased, available, coolingDown, exhaustedCount };
+}
+
+export function toForgetVisitsResult(reply: unknown): ForgetVisitsResult {
+  const [leasesEnded, holdersForgotten] = asArray(reply).map(Number);
+  return { leasesEnded, holdersForgotten };
 }
 
 /** Stream entries {{id, {field, value, ...}}, ...} into ids and events. */

@@ -16,7 +16,7 @@ import { resultCodesLua } from './result-codes';
  */
 export const SCRIPT_VERSION = 1;
 
-export const POOL_SCRIPTS = ['lease', 'heartbeat', 'holders', 'stats', 'addNumbers', 'removeNumbers', 'readEvents', 'ackEvents', 'restore'] as const;
+export const POOL_SCRIPTS = ['lease', 'heartbeat', 'holders', 'stats', 'addNumbers', 'removeNumbers', 'readEvents', 'ackEvents', 'restore', 'forgetVisits', 'forgetHoldersBefore'] as const;
 export type PoolScriptName = (typeof POOL_SCRIPTS)[number];
 
 export type ScriptArg = string | number;

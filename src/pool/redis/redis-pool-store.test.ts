@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { describeWithRedis } from '../../../test/support/conditional';
 import { connectTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../../test/support/redis';
+import { redisKeysMentioning } from '../../../test/support/redis-scan';
 import { TEST_REDIS_URL } from '../../../test/support/test-env';
 import type { PoolSettings } from '../pool-store';
 import { runPoolStoreContract } from '../pool-store.contract';
@@ -21,7 +22,11 @@ describeWithRedis('RedisPoolStore', () => {
   function storeFixture(connection: () => Redis, options = { consumerName: 'contract' }) {
     return async () => {
       const prefix = uniquePrefix('pool');
-      return { store: new RedisPoolStore(connection(), prefix, options), cleanup: () => deleteKeysWithPrefix(redis, prefix) };
+      return {
+        store: new RedisPoolStore(connection(), prefix, options),
+        cleanup: () => deleteKeysWithPrefix(redis, prefix),
+        keysMentioning: (needles: string[]) => redisKeysMentioning(redis, prefix, needles),
+      };
     };
   }
 
@@ -70,7 +75,7 @@ describeWithRedis('RedisPoolStore', () => {
       await expect(store.addNumbers('', ['n1'])).rejects.toThrow(/Invalid poolId/);
     });
 
-    it('when leasing, heartbeating or looking up holders, then each takes exactly one Redis command', async () => {
+    it('when leasing, heartbeating, looking up holders or forgetting visits, then each takes exactly one Redis command', async () => {
       const connection = connectTestRedis();
       try {
         const store = new RedisPoolStore(connection, prefix);
@@ -84,6 +89,10 @@ describeWithRedis('RedisPoolStore', () => {
         expect(sent).toHaveBeenCalledTimes(2);
         await store.holders(pool, 'n1', T0 + 2);
         expect(sent).toHaveBeenCalledTimes(3);
+        await store.forgetVisits(pool, ['v1', 'v2'], T0 + 3);
+        expect(sent).toHaveBeenCalledTimes(4);
+        await store.forgetHoldersBefore(pool, T0 + 3);
+        expect(sent).toHaveBeenCalledTimes(5);
         expect(sent.mock.calls.map(([command]) => (command as { name: string }).name)).toEqual(expect.arrayContaining([expect.stringMatching(/^eval/)]));
       } finally {
         await connection.quit();

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Cluster, Redis } from 'ioredis';
 import type {
+  ForgetVisitsResult,
   HeartbeatResult,
   LeaseEvent,
   LeaseResult,
@@ -11,7 +12,7 @@ import type {
   PoolStore,
 } from '../pool-store';
 import { RECENT_HOLDERS_KEPT } from '../pool-limits';
-import { toLeaseEvents, toNumberHolders, toPoolStats } from './decode-replies';
+import { toForgetVisitsResult, toLeaseEvents, toNumberHolders, toPoolStats } from './decode-replies';
 import { loadPoolScripts, type PoolScripts, type ScriptArg } from './load-scripts';
 import { poolKeys, reclaimKeys, type PoolKeys } from './pool-keys';
 import { toLeaseOutcome } from './result-codes';
@@ -116,6 +117,18 @@ export class RedisPoolStore implements PoolStore {
     });
     const reply = (await this.scripts.restore([k.free, k.leased, k.holder, k.byVisit, k.recent, k.gen, k.members, k.clock], [now, pool.leaseMs, encoded])) as [number, number];
     return { numbers: Number(reply[0]), leases: Number(reply[1]) };
+  }
+
+  async forgetVisits(pool: PoolSettings, visitIds: readonly string[], now: number): Promise<ForgetVisitsResult> {
+    if (visitIds.length === 0) return { leasesEnded: 0, holdersForgotten: 0 };
+    const k = this.keys(pool.poolId);
+    const reply = await this.scripts.forgetVisits([...reclaimKeys(k), k.clock], [now, pool.cooldownMs, LEASE_HISTORY_GROUP, ...visitIds]);
+    return toForgetVisitsResult(reply);
+  }
+
+  async forgetHoldersBefore(pool: PoolSettings, cutoff: number): Promise<number> {
+    const k = this.keys(pool.poolId);
+    return Number(await this.scripts.forgetHoldersBefore([...reclaimKeys(k), k.clock], [cutoff, pool.cooldownMs, pool.graceMs, RECENT_HOLDERS_KEPT]));
   }
 
   async ping(): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { UnauthorizedError } from '../errors';
 
 export function hashApiKey(key: string): Buffer {
@@ -11,12 +11,21 @@ export function hashApiKey(key: string): Buffer {
  * only as a SHA-256 hash (a high-entropy key needs no slow hash) and compared in constant time.
  */
 export function adminAuth(bootstrapKeyHash: Buffer): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) return next(new UnauthorizedError('Send an API key as "Authorization: Bearer <key>".'));
     const presented = hashApiKey(match[1]);
     if (!timingSafeEqual(presented, bootstrapKeyHash)) return next(new UnauthorizedError('The API key is not valid.'));
+    res.locals.actor = OPERATOR;
     next();
   };
+}
+
+/** The bootstrap key's holder, as audit entries and privacy requests name them (never the key itself). */
+export const OPERATOR = 'operator';
+
+/** Who is calling, as set by adminAuth: an id safe to store and show. */
+export function actorOf(res: Response): string {
+  return typeof res.locals.actor === 'string' ? res.locals.actor : 'unknown';
 }

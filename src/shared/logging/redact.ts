@@ -5,6 +5,9 @@
 const SECRET_KEY = /(authorization|api[-_]?key|token|secret|password|cookie|signature)/i;
 const PHONE_KEY = /(^|_)(from|to|caller|called|phone|number|e164|forwardedto|forward_to|forwardto|msisdn)$/i;
 const IP_KEY = /(^|_)(ip|ipaddress|remoteaddress|x-forwarded-for)$/i;
+// Our first-party cookie ids (visitor 'vr_', visit 'vs_') identify a browser: pseudonymous personal data.
+const COOKIE_ID_KEY = /(^|_)(visitorid|visitid|visitor_id|visit_id)$/i;
+const COOKIE_ID_IN_TEXT = /\b(v[rs])_[A-Za-z0-9_-]{8,64}/g;
 
 // +country digits, or national numbers of 9+ digits with common separators. A digit run glued to a
 // word is part of an id (hex CallSids) and is left alone, unless a plus (or its URL encoding, as in a
@@ -26,8 +29,15 @@ export function maskIp(value: string): string {
   return `${value.split('.')[0]}.***.***.***`;
 }
 
+/** "vs_AbC...xYz9" -> "vs_****xYz9". */
+export function maskCookieId(value: string): string {
+  const kind = /^v[rs]_/.test(value) ? value.slice(0, 3) : '';
+  return `${kind}****${value.slice(-4)}`;
+}
+
 export function redactText(text: string): string {
   return text
+    .replace(COOKIE_ID_IN_TEXT, (m) => maskCookieId(m))
     .replace(IPV4_IN_TEXT, (m) => maskIp(m))
     .replace(IPV6_IN_TEXT, (m) => maskIp(m))
     .replace(PHONE_IN_TEXT, (m) => (m.replace(/\D/g, '').length >= 9 ? maskPhone(m) : m));
@@ -41,6 +51,7 @@ export function redactValue(key: string, value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
     if (PHONE_KEY.test(key)) return maskPhone(value);
     if (IP_KEY.test(key)) return maskIp(value);
+    if (COOKIE_ID_KEY.test(key)) return maskCookieId(value);
     return redactText(value);
   }
   if (depth > 6) return '[depth]';

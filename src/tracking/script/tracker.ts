@@ -39,7 +39,10 @@ function start(config: ScriptConfig): void {
   const base = `${api}/t/${encodeURIComponent(config.siteKey)}`;
   const swapper = new NumberSwapper(config.targets);
 
+  // With consent 'required' the visitor's answers are recorded server-side (POST /consent).
+  const recordsConsent = config.enabled && config.consent === 'required';
   let consented = config.consent !== 'required';
+  let consentRecorded = false;
   let running = false;
   let number: ShownNumber | null = null;
   let visitId = '';
@@ -57,17 +60,27 @@ function start(config: ScriptConfig): void {
   const view = (n: ShownNumber): PublicNumber => ({ e164: n.e164, display: n.display });
   const pageUrl = () => location.href.split('#')[0];
 
-  async function post(path: string, body: object): Promise<Response | null> {
+  async function post(path: string, body: object, keepalive = false): Promise<Response | null> {
     const abort = typeof AbortController === 'function' ? new AbortController() : null;
     const timeout = setTimeout(() => abort && abort.abort(), REQUEST_TIMEOUT_MS);
     try {
       // text/plain keeps the request "simple": no CORS preflight, one round trip.
-      return await fetch(base + path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'text/plain' }, credentials: 'omit', signal: abort ? abort.signal : undefined });
+      return await fetch(base + path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'text/plain' }, credentials: 'omit', keepalive, signal: abort ? abort.signal : undefined });
     } catch {
       return null;
     } finally {
       clearTimeout(timeout);
     }
+  }
+
+  /** A request that must outlive the page (it may be left at once): a beacon, else a keepalive fetch. */
+  function beacon(path: string, body: object): void {
+    try {
+      if (nav.sendBeacon(base + path, new Blob([JSON.stringify(body)], { type: 'text/plain' }))) return;
+    } catch {
+      // no sendBeacon in this browser
+    }
+    void post(path, body, true);
   }
 
   const touchVisit = () => visitId && writeCookie(VISIT_COOKIE, visitId, VISIT_MAX_AGE);
@@ -98,6 +111,11 @@ function start(config: ScriptConfig): void {
     leaseToken = answer.leaseToken;
     writeCookie(VISITOR_COOKIE, answer.visitorId, VISITOR_MAX_AGE);
     touchVisit();
+    // Registration only runs with consent: the first answer of this page (or since a withdrawal) records it.
+    if (recordsConsent && !consentRecorded) {
+      consentRecorded = true;
+      beacon('/consent', { visitorId: answer.visitorId, state: 'given' });
+    }
     lastBeat = Date.now();
     show(answer.number);
     if (answer.heartbeatSeconds * 1000 !== heartbeatMs || !timer) {
@@ -125,8 +143,8 @@ function start(config: ScriptConfig): void {
     const body = { url: location.href.slice(0, 2048), title: document.title.slice(0, 512), kind };
     const path = `/visits/${visitId}/pageviews`;
     touchVisit();
-    // A page being left cannot wait for an answer: a beacon outlives it.
-    if (kind === 'exit' && typeof nav.sendBeacon === 'function') nav.sendBeacon(base + path, new Blob([JSON.stringify(body)], { type: 'text/plain' }));
+    // A page being left cannot wait for an answer.
+    if (kind === 'exit') beacon(path, body);
     else void post(path, body);
   }
 
@@ -186,8 +204,12 @@ function start(config: ScriptConfig): void {
     if (name === 'swap' && arg instanceof Node) swapper.include(arg);
     if (name === 'consent') {
       consented = arg === true;
-      if (consented) begin();
-      else stop(true);
+      if (consented) return void begin();
+      // Recorded for the visitor the cookie names, before the cookie goes (a later page has no id to send).
+      const visitorId = readCookie(VISITOR_COOKIE);
+      if (recordsConsent && visitorId) beacon('/consent', { visitorId, state: 'withdrawn' });
+      consentRecorded = false;
+      stop(true);
     }
     return undefined;
   };

@@ -12,13 +12,17 @@ local function encodeLease(lease)
     intString(lease.renewedAt), intString(lease.expiresAt) })
 end
 
+local function decodeLease(raw)
+  local f = cjson.decode(raw)
+  return { visitId = f[1], token = tonumber(f[2]), startedAt = tonumber(f[3]),
+    renewedAt = tonumber(f[4]), expiresAt = tonumber(f[5]) }
+end
+
 -- Returns the decoded lease, or nil when the number has no live holder.
 local function readLease(holderKey, numberId)
   local raw = redis.call('HGET', holderKey, numberId)
   if not raw then return nil end
-  local f = cjson.decode(raw)
-  return { visitId = f[1], token = tonumber(f[2]), startedAt = tonumber(f[3]),
-    renewedAt = tonumber(f[4]), expiresAt = tonumber(f[5]) }
+  return decodeLease(raw)
 end
 
 -- The number the visit holds a live lease on, and that lease; nil when it holds none.
