@@ -11,7 +11,8 @@ export interface CallToAnonymise {
  * Anonymises calls (retention and erasure alike): what remains is date, duration, status, attribution
  * method, source/medium/campaign (taken from the visit first if the call has none yet), static source,
  * site, pool and number; the caller, their location, the visit and repeat-caller links, recordings and
- * forwarded legs go. Runs inside the caller's transaction.
+ * forwarded legs go (and with them any restriction: nothing personal is left to restrict). Runs inside
+ * the caller's transaction.
  */
 export async function anonymiseCalls(tx: Queryable, calls: readonly CallToAnonymise[], now: Date): Promise<{ calls: number; legs: number; events: number }> {
   if (!calls.length) return { calls: 0, legs: 0, events: 0 };
@@ -28,7 +29,8 @@ export async function anonymiseCalls(tx: Queryable, calls: readonly CallToAnonym
        from_city = NULL, from_state = NULL, from_zip = NULL, from_country = NULL, stir_verstat = NULL,
        visit_id = NULL, previous_call_id = NULL, lease_token = NULL, attribution_candidates = '[]'::jsonb,
        recording_sid = NULL, recording_url = NULL, recording_duration_seconds = NULL, recording_kind = NULL,
-       dial_call_sid = NULL, needs_reattribution = false, anonymised_at = COALESCE(c.anonymised_at, $2), updated_at = now()
+       dial_call_sid = NULL, needs_reattribution = false, restricted = false,
+       anonymised_at = COALESCE(c.anonymised_at, $2), updated_at = now()
       FROM calls own LEFT JOIN visits v ON v.id = own.visit_id
      WHERE own.id = c.id AND c.id = ANY($1::uuid[])`,
     [ids, now],
