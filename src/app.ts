@@ -2,7 +2,8 @@ import express from 'express';
 import type { Container } from './container';
 import { requestId } from './shared/http/request-id';
 import { accessLog } from './shared/http/access-log';
-import { adminAuth, hashApiKey } from './shared/http/admin-auth';
+import { authenticate } from './access/authenticate';
+import { apiKeyRoutes } from './access/api-key-routes';
 import { errorHandler, notFoundHandler } from './shared/http/error-handler';
 import { healthRoutes } from './health/health-routes';
 import { clientRoutes } from './clients/client-routes';
@@ -33,13 +34,14 @@ export function createApp(c: Container): express.Express {
   app.use(callProgressRoutes(c.services.calls, c.clock, signing));
 
   // Everything under /v1 is the authenticated admin API; its routers declare their full paths.
-  app.use('/v1', adminAuth(hashApiKey(c.config.adminApiKey)), express.json({ limit: '64kb' }), auditAdminWrites(c.privacy.audit));
-  app.use(clientRoutes(c.stores.clients));
-  app.use(siteRoutes(c.services.sites, c.config.publicBaseUrl));
-  app.use(poolRoutes(c.services.pools, c.clock));
-  app.use(numberRoutes({ numbers: c.stores.numbers, lifecycle: c.numberLifecycle, reconciliation: c.reconciliation, onNumbersChanged: () => c.numberDirectory.invalidate() }, c.clock));
-  app.use(callRoutes(c.stores.calls));
-  app.use(privacyRoutes(c.privacy.service, c.privacy.audit, c.clock));
+  app.use('/v1', authenticate(c.access.authenticator), express.json({ limit: '64kb' }), auditAdminWrites(c.privacy.audit));
+  app.use(clientRoutes(c.stores.clients, c.access.control));
+  app.use(apiKeyRoutes(c.access.keys, c.stores.clients, c.access.authenticator, c.access.control, c.clock));
+  app.use(siteRoutes(c.services.sites, c.config.publicBaseUrl, c.access.control));
+  app.use(poolRoutes(c.services.pools, c.clock, c.access.control));
+  app.use(numberRoutes({ numbers: c.stores.numbers, lifecycle: c.numberLifecycle, reconciliation: c.reconciliation, onNumbersChanged: () => c.numberDirectory.invalidate() }, c.clock, c.access.control));
+  app.use(callRoutes(c.stores.calls, c.access.control));
+  app.use(privacyRoutes(c.privacy.service, c.privacy.audit, c.clock, c.access.control));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -42,6 +42,10 @@ import { SqlSubjectDataStore } from './privacy/subject-data-store';
 import { SubjectLimits } from './privacy/subject-limits';
 import { AuditLog } from './privacy/audit-log';
 import { PrivacyService } from './privacy/privacy-service';
+import { SqlApiKeyStore } from './access/api-key-store';
+import { ApiKeyAuthenticator, hashApiKey } from './access/authenticate';
+import { AccessControl } from './access/guard';
+import { TenantResolver } from './access/tenant-resolver';
 import type { CallQueue } from './calls/durable/call-queue';
 import { FileCallQueue } from './calls/durable/file-call-queue';
 import { RedisCallQueue } from './calls/durable/redis-call-queue';
@@ -68,6 +72,8 @@ export interface Container {
   /** Seals caller numbers, caller names and IPs at rest; keyed index for lookups. */
   personalData: PersonalDataCipher;
   privacy: { service: PrivacyService; limits: SubjectLimits; audit: AuditLog };
+  /** API keys, who the caller is, and what each admin route lets them touch. */
+  access: { keys: SqlApiKeyStore; authenticator: ApiKeyAuthenticator; control: AccessControl };
   provider: TelephonyProvider;
   stores: {
     clients: SqlClientStore;
@@ -219,6 +225,10 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     db,
     poolStore,
     personalData,
+    access: (() => {
+      const keys = new SqlApiKeyStore(db);
+      return { keys, authenticator: new ApiKeyAuthenticator(keys, hashApiKey(config.adminApiKey)), control: new AccessControl(new TenantResolver(db)) };
+    })(),
     privacy: {
       service: new PrivacyService({
         db,

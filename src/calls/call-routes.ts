@@ -4,6 +4,8 @@ import { parseInput } from '../shared/http/validate';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import { isStorableInstant } from '../shared/time';
 import type { CallLeg, CallRecord, CallStore } from './call-store';
+import type { AccessControl } from '../access/guard';
+import { accessOf } from '../access/authenticate';
 
 const storable = (v: string) => isStorableInstant(Date.parse(v));
 const instant = z.iso.datetime({ offset: true }).refine(storable, 'must be between the years 0001 and 9999 (UTC)');
@@ -84,12 +86,14 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
   }
 }
 
-export function callRoutes(calls: CallStore): Router {
+export function callRoutes(calls: CallStore, access: AccessControl): Router {
   const router = Router();
-  router.get('/v1/calls', async (req, res) => {
+  router.get('/v1/calls', access.guard('calls:read', { query: { siteId: 'site' } }), async (req, res) => {
     const q = parseInput(listQuery, req.query, 'query');
+    const scope = accessOf(res).clients;
     const rows = await calls.list({
       siteId: q.siteId,
+      clientIds: scope === 'all' ? undefined : scope,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
       after: q.cursor ? decodeCursor(q.cursor) : undefined,
@@ -98,13 +102,13 @@ export function callRoutes(calls: CallStore): Router {
     const page = rows.slice(0, q.limit);
     res.json({ data: page.map(callView), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null });
   });
-  router.get('/v1/calls/:callId', async (req, res) => {
+  router.get('/v1/calls/:callId', access.guard('calls:read', { params: { callId: 'call' } }), async (req, res) => {
     const call = await calls.findById(parseInput(z.uuid(), req.params.callId, 'call id'));
     if (!call) throw new NotFoundError('No call with this id.');
     res.json(callView(call));
   });
   // The forwarded legs of a call (who rang, who answered, for how long), from <Number> status callbacks.
-  router.get('/v1/calls/:callId/legs', async (req, res) => {
+  router.get('/v1/calls/:callId/legs', access.guard('calls:read', { params: { callId: 'call' } }), async (req, res) => {
     const call = await calls.findById(parseInput(z.uuid(), req.params.callId, 'call id'));
     if (!call) throw new NotFoundError('No call with this id.');
     res.json({ data: (await calls.listLegs(call.callSid)).map(legView) });

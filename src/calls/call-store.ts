@@ -145,6 +145,8 @@ export interface VisitSourceFields {
 
 export interface CallQuery {
   siteId?: string;
+  /** Only calls of these clients' sites (an API key's scope); undefined = every client. */
+  clientIds?: readonly string[];
   from?: Date;
   to?: Date;
   /** Exclusive position from a previous page: (startedAt, id) of its last row. */
@@ -454,6 +456,7 @@ export class SqlCallStore implements CallStore {
       params.push(...values);
     };
     if (q.siteId) add('c.site_id = $1', q.siteId);
+    if (q.clientIds) add('c.site_id IN (SELECT id FROM sites WHERE client_id = ANY($1::uuid[]))', q.clientIds);
     if (q.from) add('c.started_at >= $1', q.from);
     if (q.to) add('c.started_at < $1', q.to);
     if (q.after) add('(c.started_at, c.id) < ($1, $2::uuid)', q.after.startedAt, q.after.id);

@@ -5,6 +5,8 @@ import { NotFoundError } from '../shared/errors';
 import { UUID } from '../shared/ids';
 import { ACTIVITY_RETENTION_DAYS, CALL_RETENTION_MONTHS } from '../privacy/retention/retention-policy';
 import type { Client, ClientStore } from './client-store';
+import type { AccessControl } from '../access/guard';
+import { accessOf } from '../access/authenticate';
 
 const createClientBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
 const updateClientBody = z
@@ -27,25 +29,26 @@ const clientView = (c: Client) => ({
   createdAt: c.createdAt.toISOString(),
 });
 
-export function clientRoutes(clients: ClientStore): Router {
+export function clientRoutes(clients: ClientStore, access: AccessControl): Router {
   const router = Router();
-  router.post('/v1/clients', async (req, res) => {
+  router.post('/v1/clients', access.guard('clients:create'), async (req, res) => {
     const { name } = parseInput(createClientBody, req.body);
     const client = await clients.create(name);
     res.status(201).json(clientView(client));
   });
-  router.get('/v1/clients', async (_req, res) => {
+  router.get('/v1/clients', access.guard('clients:read'), async (_req, res) => {
+    const scope = accessOf(res).clients;
     const all = await clients.list();
-    res.json({ data: all.map(clientView) });
+    res.json({ data: all.filter((c) => scope === 'all' || scope.includes(c.id)).map(clientView) });
   });
-  router.get('/v1/clients/:clientId', async (req, res) => {
-    const client = UUID.test(req.params.clientId) ? await clients.findById(req.params.clientId) : null;
+  router.get('/v1/clients/:clientId', access.guard('clients:read', { params: { clientId: 'client' } }), async (req, res) => {
+    const client = UUID.test(String(req.params.clientId)) ? await clients.findById(String(req.params.clientId)) : null;
     if (!client) throw new NotFoundError('No client with this id.');
     res.json(clientView(client));
   });
-  router.patch('/v1/clients/:clientId', async (req, res) => {
+  router.patch('/v1/clients/:clientId', access.guard('clients:write', { params: { clientId: 'client' }, fields: { activityRetentionDays: 'retention:write', callRetentionMonths: 'retention:write' } }), async (req, res) => {
     const changes = parseInput(updateClientBody, req.body);
-    const client = UUID.test(req.params.clientId) ? await clients.update(req.params.clientId, changes) : null;
+    const client = UUID.test(String(req.params.clientId)) ? await clients.update(String(req.params.clientId), changes) : null;
     if (!client) throw new NotFoundError('No client with this id.');
     res.json(clientView(client));
   });

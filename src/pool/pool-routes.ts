@@ -7,6 +7,7 @@ import { DEFAULT_WHISPER, type CallRouting } from '../calls/domain/routing';
 import { numberView } from '../numbers/number-view';
 import type { Pool } from './pool-config-store';
 import type { PoolService } from './pool-service';
+import type { AccessControl } from '../access/guard';
 
 const e164 = z.string().refine(isE164, 'must be an E.164 number such as +442079460999');
 
@@ -74,29 +75,29 @@ const poolView = (p: Pool) => ({
   createdAt: p.createdAt.toISOString(),
 });
 
-export function poolRoutes(service: PoolService, clock: Clock): Router {
+export function poolRoutes(service: PoolService, clock: Clock, access: AccessControl): Router {
   const router = Router();
-  router.post('/v1/pools', async (req, res) => {
+  router.post('/v1/pools', access.guard('pools:write', { body: { siteId: 'site' } }), async (req, res) => {
     const { dialTimeoutSeconds, whisper, record, recordAnnouncement, fallback, ...body } = parseInput(createPoolBody, req.body);
     const pool = await service.createPool({ ...body, routing: toRouting({ dialTimeoutSeconds, whisper, record, recordAnnouncement, fallback }) });
     res.status(201).json(poolView(pool));
   });
-  router.patch('/v1/pools/:poolId', async (req, res) => {
+  router.patch('/v1/pools/:poolId', access.guard('pools:write', { params: { poolId: 'pool' } }), async (req, res) => {
     const poolId = parseInput(z.uuid(), req.params.poolId, 'pool id');
     const { name, forwardTo, ...routing } = parseInput(updatePoolBody, req.body);
     const pool = await service.updatePool(poolId, { name, forwardTo, ...toRouting(routing) });
     res.json(poolView(pool));
   });
-  router.get('/v1/pools/:poolId/numbers', async (req, res) => {
+  router.get('/v1/pools/:poolId/numbers', access.guard('numbers:read', { params: { poolId: 'pool' } }), async (req, res) => {
     const poolId = parseInput(z.uuid(), req.params.poolId, 'pool id');
     res.json({ data: (await service.listNumbers(poolId)).map(numberView) });
   });
-  router.get('/v1/pools/:poolId', async (req, res) => {
+  router.get('/v1/pools/:poolId', access.guard('pools:read', { params: { poolId: 'pool' } }), async (req, res) => {
     const poolId = parseInput(z.uuid(), req.params.poolId, 'pool id');
     const pool = await service.getPool(poolId);
     res.json({ ...poolView(pool), stats: await service.stats(poolId, clock.now()) });
   });
-  router.post('/v1/pools/:poolId/numbers', async (req, res) => {
+  router.post('/v1/pools/:poolId/numbers', access.guard('numbers:write', { params: { poolId: 'pool' } }), async (req, res) => {
     const poolId = parseInput(z.uuid(), req.params.poolId, 'pool id');
     const result = await service.provisionNumbers({ poolId, ...parseInput(provisionBody, req.body) });
     res.status(201).json({ numbers: result.numbers.map((n) => ({ id: n.id, e164: n.e164, role: n.role })), failed: result.failed });

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { actorOf } from '../shared/http/admin-auth';
+import { accessOf, actorOf } from '../access/authenticate';
 import { getLogger } from '../shared/logging/logger';
 import type { AuditLog } from './audit-log';
 
@@ -19,7 +19,9 @@ export function auditAdminWrites(audit: AuditLog): RequestHandler {
       if (res.statusCode >= 400 || !route?.path || route.path.startsWith('/v1/privacy/')) return;
       const params = req.params as Record<string, string>;
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const clientId = params.clientId ?? (typeof body.clientId === 'string' && UUID_LIKE.test(body.clientId) ? body.clientId : null);
+      // A key acting for a single client acts within it whatever the route; the operator's writes name it when the request does.
+      const scope = accessOf(res).clients;
+      const clientId = params.clientId ?? (typeof body.clientId === 'string' && UUID_LIKE.test(body.clientId) ? body.clientId : scope !== 'all' && scope.length === 1 ? scope[0] : null);
       const lastParam = Object.entries(params).pop();
       audit
         .record({

@@ -32,11 +32,12 @@ export class AuditLog {
     ]);
   }
 
-  async list(q: { clientId?: string; limit: number }): Promise<AuditRecord[]> {
+  /** clientIds null = every entry (the operator), including those of no client. */
+  async list(q: { clientIds: readonly string[] | null; limit: number }): Promise<AuditRecord[]> {
     const { rows } = await this.db.query<{ id: string; at: Date; actor: string; client_id: string | null; action: string; target_type: string | null; target_id: string | null; details: Record<string, unknown> | string }>(
       `SELECT id, at, actor, client_id, action, target_type, target_id, details FROM audit_log
-        WHERE ($1::uuid IS NULL OR client_id = $1::uuid) ORDER BY at DESC, id DESC LIMIT $2`,
-      [q.clientId ?? null, q.limit],
+        WHERE ($1::uuid[] IS NULL OR client_id = ANY($1::uuid[])) ORDER BY at DESC, id DESC LIMIT $2`,
+      [q.clientIds, q.limit],
     );
     return rows.map((r) => ({
       id: String(r.id),

@@ -32,7 +32,7 @@ export interface ActiveLimit {
 
 export interface PrivacyRequestStore {
   insert(r: NewPrivacyRequest, db?: Queryable): Promise<PrivacyRequest>;
-  list(clientId: string | null, limit: number): Promise<PrivacyRequest[]>;
+  list(clientIds: readonly string[] | null, limit: number): Promise<PrivacyRequest[]>;
   find(id: string): Promise<PrivacyRequest | null>;
   /** Requests of one subject within one client, most recent first. */
   ofSubject(clientId: string, subjectIndex: string, db?: Queryable): Promise<PrivacyRequest[]>;
@@ -90,9 +90,9 @@ export class SqlPrivacyRequestStore implements PrivacyRequestStore {
     return toRequest(rows[0]);
   }
 
-  async list(clientId: string | null, limit: number): Promise<PrivacyRequest[]> {
-    const { rows } = clientId
-      ? await this.db.query<Row>(`SELECT ${COLUMNS} FROM privacy_requests WHERE client_id = $1 ORDER BY received_at DESC, id DESC LIMIT $2`, [clientId, limit])
+  async list(clientIds: readonly string[] | null, limit: number): Promise<PrivacyRequest[]> {
+    const { rows } = clientIds
+      ? await this.db.query<Row>(`SELECT ${COLUMNS} FROM privacy_requests WHERE client_id = ANY($1::uuid[]) ORDER BY received_at DESC, id DESC LIMIT $2`, [clientIds, limit])
       : await this.db.query<Row>(`SELECT ${COLUMNS} FROM privacy_requests ORDER BY received_at DESC, id DESC LIMIT $1`, [limit]);
     return rows.map(toRequest);
   }

@@ -5,7 +5,8 @@ import { toE164 } from '../shared/phone';
 import { toCsv } from '../shared/csv';
 import { PUBLIC_ID } from '../shared/ids';
 import type { Clock } from '../shared/clock';
-import { actorOf } from '../shared/http/admin-auth';
+import { accessOf, actorOf } from '../access/authenticate';
+import type { AccessControl } from '../access/guard';
 import type { PrivacyRequest } from './privacy-request-store';
 import type { PrivacyService, SubjectExport } from './privacy-service';
 import { PRIVACY_REQUEST_TYPES, type PrivacyRequestType, type Subject } from './subject';
@@ -95,32 +96,39 @@ function sendExport(res: Response, e: SubjectExport, format: 'json' | 'csv'): vo
   });
 }
 
-export function privacyRoutes(privacy: PrivacyService, audit: AuditLog, clock: Clock): Router {
+/** The clients a list covers: the one asked for (the guard checked it), else all the caller may see (null = every client). */
+function clientsOf(res: Response, clientId: string | undefined): readonly string[] | null {
+  if (clientId) return [clientId];
+  const scope = accessOf(res).clients;
+  return scope === 'all' ? null : scope;
+}
+
+export function privacyRoutes(privacy: PrivacyService, audit: AuditLog, clock: Clock, access: AccessControl): Router {
   const router = Router();
   const id = (v: string) => parseInput(z.uuid(), v, 'request id');
 
-  router.post('/v1/privacy/requests', async (req, res) => {
+  router.post('/v1/privacy/requests', access.guard('privacy:write', { body: { clientId: 'client' } }), async (req, res) => {
     const body = parseInput(requestBody, req.body);
     const request = await privacy.submit({ clientId: body.clientId, type: body.type, subject: toSubject(body.subject), changes: body.changes }, actorOf(res), new Date(clock.now()));
     res.status(201).json(requestView(request));
   });
-  router.get('/v1/privacy/requests', async (req, res) => {
+  router.get('/v1/privacy/requests', access.guard('privacy:read', { query: { clientId: 'client' } }), async (req, res) => {
     const q = parseInput(listQuery, req.query, 'query');
-    res.json({ data: (await privacy.list(q.clientId ?? null, q.limit)).map(requestView) });
+    res.json({ data: (await privacy.list(clientsOf(res, q.clientId), q.limit)).map(requestView) });
   });
-  router.get('/v1/privacy/requests/:requestId', async (req, res) => {
-    res.json(requestView(await privacy.get(id(req.params.requestId))));
+  router.get('/v1/privacy/requests/:requestId', access.guard('privacy:read', { params: { requestId: 'privacyRequest' } }), async (req, res) => {
+    res.json(requestView(await privacy.get(id(String(req.params.requestId)))));
   });
-  router.get('/v1/privacy/requests/:requestId/export', async (req, res) => {
+  router.get('/v1/privacy/requests/:requestId/export', access.guard('privacy:read', { params: { requestId: 'privacyRequest' } }), async (req, res) => {
     const { format } = parseInput(exportQuery, req.query, 'query');
-    sendExport(res, await privacy.export(id(req.params.requestId), actorOf(res)), format);
+    sendExport(res, await privacy.export(id(String(req.params.requestId)), actorOf(res)), format);
   });
-  router.delete('/v1/privacy/restrictions/:requestId', async (req, res) => {
-    res.json(requestView(await privacy.liftRestriction(id(req.params.requestId), actorOf(res), new Date(clock.now()))));
+  router.delete('/v1/privacy/restrictions/:requestId', access.guard('privacy:write', { params: { requestId: 'privacyRequest' } }), async (req, res) => {
+    res.json(requestView(await privacy.liftRestriction(id(String(req.params.requestId)), actorOf(res), new Date(clock.now()))));
   });
-  router.get('/v1/audit-log', async (req, res) => {
+  router.get('/v1/audit-log', access.guard('audit:read', { query: { clientId: 'client' } }), async (req, res) => {
     const q = parseInput(listQuery, req.query, 'query');
-    res.json({ data: (await audit.list({ clientId: q.clientId, limit: q.limit })).map(auditView) });
+    res.json({ data: (await audit.list({ clientIds: clientsOf(res, q.clientId), limit: q.limit })).map(auditView) });
   });
   return router;
 }

@@ -90,8 +90,9 @@ export class PrivacyService {
     return request;
   }
 
-  async list(clientId: string | null, limit: number): Promise<PrivacyRequest[]> {
-    return this.d.requests.list(clientId, limit);
+  /** clientIds null = every client's (the operator). */
+  async list(clientIds: readonly string[] | null, limit: number): Promise<PrivacyRequest[]> {
+    return this.d.requests.list(clientIds, limit);
   }
 
   async get(id: string): Promise<PrivacyRequest> {

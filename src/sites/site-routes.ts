@@ -5,6 +5,7 @@ import { isE164 } from '../shared/phone';
 import { ACTIVITY_RETENTION_DAYS, CALL_RETENTION_MONTHS } from '../privacy/retention/retention-policy';
 import type { SiteService } from './site-service';
 import type { SiteRecord } from './site-store';
+import type { AccessControl } from '../access/guard';
 
 // A bare host name: labels of letters, digits and hyphens (IDNs in punycode), or localhost for demos.
 const HOSTNAME = /^(?=.{1,253}$)(localhost|([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}|\d{1,3}(\.\d{1,3}){3})$/i;
@@ -58,17 +59,17 @@ export function siteView(site: SiteRecord, publicBaseUrl: string) {
   };
 }
 
-export function siteRoutes(service: SiteService, publicBaseUrl: string): Router {
+export function siteRoutes(service: SiteService, publicBaseUrl: string, access: AccessControl): Router {
   const router = Router();
-  router.post('/v1/sites', async (req, res) => {
+  router.post('/v1/sites', access.guard('sites:write', { body: { clientId: 'client' }, fields: { activityRetentionDays: 'retention:write', callRetentionMonths: 'retention:write' } }), async (req, res) => {
     const site = await service.createSite(parseInput(createSiteBody, req.body));
     res.status(201).json(siteView(site, publicBaseUrl));
   });
-  router.get('/v1/sites/:siteId', async (req, res) => {
+  router.get('/v1/sites/:siteId', access.guard('sites:read', { params: { siteId: 'site' } }), async (req, res) => {
     const site = await service.getSite(parseInput(z.uuid(), req.params.siteId, 'site id'));
     res.json(siteView(site, publicBaseUrl));
   });
-  router.patch('/v1/sites/:siteId', async (req, res) => {
+  router.patch('/v1/sites/:siteId', access.guard('sites:write', { params: { siteId: 'site' }, fields: { activityRetentionDays: 'retention:write', callRetentionMonths: 'retention:write' } }), async (req, res) => {
     const id = parseInput(z.uuid(), req.params.siteId, 'site id');
     const site = await service.updateSite(id, parseInput(updateSiteBody, req.body ?? {}));
     res.json(siteView(site, publicBaseUrl));
