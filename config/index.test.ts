@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BlockList } from 'node:net';
 import { ConfigError, loadConfig, SIMULATED_AUTH_TOKEN } from './index';
 
 const ADMIN_KEY = 'ctk_admin_config_test_0123456789';
@@ -47,7 +48,9 @@ describe('loadConfig', () => {
         callQueueDir: path.resolve('./data/call-queue'),
         personalData: { encryptionKeys: [{ id: 'k1', key: ENCRYPTION_KEY }], indexKey: INDEX_KEY },
         retention: { schedule: '0 17 3 * * *', batchSize: 1000 },
+        rateLimits: { ipPerMinute: 300, sitePerMinute: 30_000, newVisitsPerIp: 20, newVisitsWindowSeconds: 600, allowlist: expect.any(BlockList) },
       });
+      expect(config.rateLimits.allowlist.rules).toEqual([]);
     });
 
     it('when PORT is set without PUBLIC_BASE_URL, then the public URL follows the port', () => {
@@ -118,6 +121,10 @@ describe('loadConfig', () => {
       ['CALL_WRITE_BUDGET_MS', { CALL_WRITE_BUDGET_MS: '20000' }],
       ['TWILIO_WEBHOOK_SHARED_KEY', { TWILIO_WEBHOOK_SHARED_KEY: 'short' }],
       ['TWILIO_VOICE_FALLBACK_URL', { TWILIO_VOICE_FALLBACK_URL: 'not a url' }],
+      ['RATE_LIMIT_IP_PER_MINUTE', { RATE_LIMIT_IP_PER_MINUTE: '0' }],
+      ['RATE_LIMIT_SITE_PER_MINUTE', { RATE_LIMIT_SITE_PER_MINUTE: 'lots' }],
+      ['RATE_LIMIT_NEW_VISITS_PER_IP', { RATE_LIMIT_NEW_VISITS_PER_IP: '-5' }],
+      ['RATE_LIMIT_NEW_VISITS_WINDOW_SECONDS', { RATE_LIMIT_NEW_VISITS_WINDOW_SECONDS: '86401' }],
     ])('when %s is %j, then a ConfigError names the variable', (variable, env) => {
       const error = configErrorFor({ ADMIN_API_KEY: ADMIN_KEY, ...env });
 
@@ -187,6 +194,73 @@ describe('loadConfig', () => {
       const error = configErrorFor({ NODE_ENV: 'production' });
 
       expect(error.message).toContain('ADMIN_API_KEY');
+    });
+  });
+
+  describe('job schedule overrides', () => {
+    it('when JOB_SCHEDULE_OVERRIDES lists jobs, then each gets its cron expression (spaces and commas kept)', () => {
+      const config = loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, JOB_SCHEDULE_OVERRIDES: ' retention=*/2 * * * * * ; quarantine-release=0 0,30 * * * *;' });
+
+      expect(config.jobScheduleOverrides).toEqual({ retention: '*/2 * * * * *', 'quarantine-release': '0 0,30 * * * *' });
+    });
+
+    it('when JOB_SCHEDULE_OVERRIDES is not set, then there are none', () => {
+      expect(loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY }).jobScheduleOverrides).toBeUndefined();
+    });
+
+    it.each([['no name', '=*/2 * * * * *'], ['no cron expression', 'retention'], ['an invalid cron expression', 'retention=every day']])(
+      'when JOB_SCHEDULE_OVERRIDES has %s, then a ConfigError names the variable',
+      (_label, value) => {
+        expect(configErrorFor({ ...PII, ADMIN_API_KEY: ADMIN_KEY, JOB_SCHEDULE_OVERRIDES: value }).message).toContain('JOB_SCHEDULE_OVERRIDES:');
+      },
+    );
+  });
+
+  describe('rate limits', () => {
+    it('when the limits are set, then each is read as a number', () => {
+      const config = loadConfig({
+        ...PII,
+        ADMIN_API_KEY: ADMIN_KEY,
+        RATE_LIMIT_IP_PER_MINUTE: '120',
+        RATE_LIMIT_SITE_PER_MINUTE: '5000',
+        RATE_LIMIT_NEW_VISITS_PER_IP: '5',
+        RATE_LIMIT_NEW_VISITS_WINDOW_SECONDS: '3600',
+      });
+
+      expect(config.rateLimits).toMatchObject({ ipPerMinute: 120, sitePerMinute: 5000, newVisitsPerIp: 5, newVisitsWindowSeconds: 3600 });
+    });
+
+    it('when RATE_LIMIT_ALLOWLIST lists addresses and CIDR ranges of both families, then exactly those are allowlisted', () => {
+      const { allowlist } = loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_ALLOWLIST: ' 127.0.0.1/8, 203.0.113.7 ,2001:db8:1::/48,::1' }).rateLimits;
+
+      expect(allowlist.check('127.45.6.7', 'ipv4')).toBe(true);
+      expect(allowlist.check('203.0.113.7', 'ipv4')).toBe(true);
+      expect(allowlist.check('2001:db8:1:ffff::42', 'ipv6')).toBe(true);
+      expect(allowlist.check('::1', 'ipv6')).toBe(true);
+      // An IPv4 client seen by a dual-stack socket.
+      expect(allowlist.check('::ffff:127.0.0.1', 'ipv6')).toBe(true);
+      expect(allowlist.check('203.0.113.8', 'ipv4')).toBe(false);
+      expect(allowlist.check('128.0.0.1', 'ipv4')).toBe(false);
+      expect(allowlist.check('2001:db8:2::1', 'ipv6')).toBe(false);
+    });
+
+    it('when RATE_LIMIT_ALLOWLIST is set but empty, then nothing is allowlisted', () => {
+      expect(loadConfig({ ...PII, ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_ALLOWLIST: ' ' }).rateLimits.allowlist.rules).toEqual([]);
+    });
+
+    it.each([
+      ['a prefix too long for IPv4', '10.0.0.0/33'],
+      ['a prefix too long for IPv6', '2001:db8::/129'],
+      ['a negative prefix', '10.0.0.0/-1'],
+      ['an octet over 255', '10.0.0.300'],
+      ['a host name', 'loadgen.example.test'],
+      ['an empty entry', '10.0.0.0/8,,192.0.2.1'],
+      ['two prefixes', '10.0.0.0/8/16'],
+    ])('when RATE_LIMIT_ALLOWLIST has %s, then a ConfigError names the variable and the entry', (_label, value) => {
+      const error = configErrorFor({ ...PII, ADMIN_API_KEY: ADMIN_KEY, RATE_LIMIT_ALLOWLIST: value });
+
+      expect(error.message).toContain('RATE_LIMIT_ALLOWLIST:');
+      expect(error.message).toContain('is not an IP address or CIDR range');
     });
   });
 

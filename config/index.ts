@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { BlockList } from 'node:net';
 import { z } from 'zod';
 import cron from 'node-cron';
 import { envSchema, type RawEnv } from './schema';
@@ -45,6 +46,26 @@ export interface AppConfig {
   callQueueDir: string;
   personalData: PersonalDataKeys;
   retention: { schedule: string; batchSize: number };
+  /** Schedules replacing the built-in ones, by job name (JOB_SCHEDULE_OVERRIDES); undefined = none. */
+  jobScheduleOverrides?: Record<string, string>;
+  /** Limits on the public tracking endpoints (docs/security.md). */
+  rateLimits: RateLimitSettings;
+  /** Bearer token for GET /metrics on the main port; unset = no /metrics there (docs/operations.md). */
+  metricsToken?: string;
+  /** A second listener (on HOST) serving GET /metrics without authentication, for a private network. */
+  metricsPort?: number;
+}
+
+export interface RateLimitSettings {
+  /** Requests to /t/... one client address (an IPv6 /64) may make per minute. */
+  ipPerMinute: number;
+  /** Requests to /t/... one site may receive per minute, from all addresses together. */
+  sitePerMinute: number;
+  /** New visits (each would lease a number) one address may start on one site per window; more are shown the site's own number. */
+  newVisitsPerIp: number;
+  newVisitsWindowSeconds: number;
+  /** Addresses and ranges exempt from all three limits (a load generator, a monitor). */
+  allowlist: BlockList;
 }
 
 /**
@@ -93,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminApiKey = readOrCreateKeyFile(adminApiKeyFile);
   }
 
+  if (e.METRICS_PORT === e.PORT) throw new ConfigError('Invalid configuration: METRICS_PORT must differ from PORT (the metrics listener has no authentication)');
   if (!cron.validate(e.RETENTION_SCHEDULE)) throw new ConfigError(`Invalid configuration: RETENTION_SCHEDULE: ${JSON.stringify(e.RETENTION_SCHEDULE)} is not a cron expression`);
 
   return {
@@ -124,6 +146,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     callQueueDir: e.CALL_QUEUE_DIR ? path.resolve(e.CALL_QUEUE_DIR) : path.join(dataDir, 'call-queue'),
     personalData: personalDataKeys(e, embedded, dataDir),
     retention: { schedule: e.RETENTION_SCHEDULE, batchSize: e.RETENTION_BATCH_SIZE },
+    jobScheduleOverrides: e.JOB_SCHEDULE_OVERRIDES,
+    rateLimits: {
+      ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE,
+      sitePerMinute: e.RATE_LIMIT_SITE_PER_MINUTE,
+      newVisitsPerIp: e.RATE_LIMIT_NEW_VISITS_PER_IP,
+      newVisitsWindowSeconds: e.RATE_LIMIT_NEW_VISITS_WINDOW_SECONDS,
+      allowlist: e.RATE_LIMIT_ALLOWLIST ?? new BlockList(),
+    },
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
   };
 }
 

@@ -1,4 +1,6 @@
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import cron from 'node-cron';
 
 /**
  * Every environment variable the service reads, with its default. `.env.example` documents the same list;
@@ -67,6 +69,48 @@ const personalDataKeyList = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/**
+ * `address,address/prefix,...` (IPv4 and IPv6, e.g. 127.0.0.1/8,203.0.113.7,2001:db8::/32): the sources
+ * exempt from the public endpoints' rate limits. Every entry must parse; none may be empty.
+ */
+const ipAllowlist = z.string().transform((value, ctx) => {
+  const list = new BlockList();
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    const length = prefix === undefined ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : Number.NaN;
+    if (family === 0 || extra !== undefined || !(length >= 0 && length <= bits)) {
+      ctx.issues.push({ code: 'custom', input: value, message: `${JSON.stringify(entry)} is not an IP address or CIDR range (expected e.g. 127.0.0.1/8,203.0.113.7,2001:db8::/32)` });
+      return z.NEVER;
+    }
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, length, type);
+  }
+  return list;
+});
+
+/**
+ * `job=cron;job=cron` (e.g. `retention=*\/2 * * * * *;reattribution=0 * * * * *`): schedules that replace
+ * the built-in ones of the named jobs. Entries are split on `;` (cron expressions hold spaces and commas);
+ * each must be a name and a valid cron expression. Job names are checked against the jobs at start.
+ */
+const jobScheduleOverrides = z.string().transform((value, ctx) => {
+  const overrides: Record<string, string> = {};
+  for (const entry of value.split(';').map((e) => e.trim()).filter(Boolean)) {
+    const at = entry.indexOf('=');
+    const name = entry.slice(0, at).trim();
+    const schedule = entry.slice(at + 1).trim();
+    if (at < 1 || !/^[a-z][a-z0-9-]*$/.test(name) || !cron.validate(schedule)) {
+      ctx.issues.push({ code: 'custom', input: value, message: `${JSON.stringify(entry)} is not job=cron (expected e.g. retention=0 */5 * * * *)` });
+      return z.NEVER;
+    }
+    overrides[name] = schedule;
+  }
+  return overrides;
+});
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer(0, 65535, 3000),
@@ -97,6 +141,14 @@ export const envSchema = z.object({
   PII_INDEX_KEY: optionalString.pipe(base64Key(32).optional()),
   RETENTION_SCHEDULE: z.string().default('0 17 3 * * *'),
   RETENTION_BATCH_SIZE: integer(10, 100_000, 1000),
+  JOB_SCHEDULE_OVERRIDES: optionalString.pipe(jobScheduleOverrides.optional()),
+  RATE_LIMIT_IP_PER_MINUTE: integer(1, 10_000_000, 300),
+  RATE_LIMIT_SITE_PER_MINUTE: integer(1, 100_000_000, 30_000),
+  RATE_LIMIT_NEW_VISITS_PER_IP: integer(1, 10_000_000, 20),
+  RATE_LIMIT_NEW_VISITS_WINDOW_SECONDS: integer(1, 86_400, 600),
+  RATE_LIMIT_ALLOWLIST: optionalString.pipe(ipAllowlist.optional()),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
+  METRICS_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

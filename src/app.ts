@@ -17,6 +17,11 @@ import { numberRoutes } from './numbers/number-routes';
 import { demoRoutes } from './demo/demo-routes';
 import { privacyRoutes } from './privacy/privacy-routes';
 import { auditAdminWrites } from './privacy/audit-admin-writes';
+import { observeRequests } from './metrics/http-metrics';
+import { protectedMetricsRoutes } from './metrics/metrics-routes';
+import { countFailedBackends } from './metrics/backend-errors';
+import { securityHeaders } from './shared/http/security-headers';
+import { openApiRoutes } from './openapi/openapi-routes';
 
 /** The HTTP surface: public tracking API, carrier webhooks, authenticated admin API. */
 export function createApp(c: Container): express.Express {
@@ -24,14 +29,18 @@ export function createApp(c: Container): express.Express {
   app.disable('x-powered-by');
   // Behind a load balancer or TLS proxy the client address comes from X-Forwarded-For.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  app.use(requestId, accessLog);
+  app.use(requestId, accessLog, observeRequests(c.metrics));
+  app.use(securityHeaders());
+  // Scrapers present METRICS_TOKEN; without one there is no /metrics here (METRICS_PORT may serve it privately).
+  if (c.config.metricsToken) app.use(protectedMetricsRoutes(c.metrics, c.config.metricsToken));
 
   app.use(healthRoutes([{ name: 'database', check: () => c.db.ping() }, { name: 'pool', check: () => c.poolStore.ping() }], { mode: c.mode }));
-  app.use(trackingRoutes(c.services.visits, c.trackingScripts, c.clock, c.consents));
-  if (c.config.seedDemo) app.use(demoRoutes());
+  app.use(openApiRoutes(app, { publicBaseUrl: c.config.publicBaseUrl, metrics: Boolean(c.config.metricsToken), demo: c.config.seedDemo }));
+  app.use(trackingRoutes(c.services.visits, c.trackingScripts, c.clock, c.consents, c.rateLimits.requests, c.metrics));
+  if (c.config.seedDemo) app.use(demoRoutes(c.config.publicBaseUrl));
   const signing = { authToken: c.config.telephony.authToken, sharedKey: c.config.telephony.webhookSharedKey, publicBaseUrl: c.config.publicBaseUrl };
-  app.use(voiceWebhookRoutes(c.services.calls, c.clock, signing));
-  app.use(callProgressRoutes(c.services.calls, c.clock, signing));
+  app.use(voiceWebhookRoutes(c.services.calls, c.clock, signing, c.metrics));
+  app.use(callProgressRoutes(c.services.calls, c.clock, signing, c.metrics));
 
   // Everything under /v1 is the authenticated admin API; its routers declare their full paths.
   app.use('/v1', authenticate(c.access.authenticator), express.json({ limit: '64kb' }), auditAdminWrites(c.privacy.audit));
@@ -44,6 +53,7 @@ export function createApp(c: Container): express.Express {
   app.use(privacyRoutes(c.privacy.service, c.privacy.audit, c.clock, c.access.control));
 
   app.use(notFoundHandler);
+  app.use(countFailedBackends(c.metrics));
   app.use(errorHandler);
   return app;
 }

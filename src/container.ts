@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import Redis, { Cluster } from 'ioredis';
 import type { AppConfig } from '../config';
 import type { Database } from './db/database';
@@ -23,6 +24,7 @@ import { TwilioProvider } from './telephony/twilio-provider';
 import { WEBHOOK_PATHS } from './telephony/voice-webhook-routes';
 import { SqlVisitStore } from './tracking/visit-store';
 import { VisitService } from './tracking/visit-service';
+import { VisitIds } from './tracking/visit-ids';
 import { persistVisitNotes } from './tracking/persist-visit-notes';
 import { SqlPageViewStore } from './tracking/page-view-store';
 import { PageViewRecorder } from './tracking/page-view-recorder';
@@ -55,11 +57,17 @@ import { NumberReconciliation } from './numbers/number-reconciliation';
 import { RetentionJob } from './privacy/retention/retention-job';
 import { SqlRetentionStore } from './privacy/retention/retention-store';
 import { JobScheduler, type JobDefinition } from './jobs/job-scheduler';
-import { RedisRunCoordinator } from './jobs/redis-run-coordinator';
+import { MemoryJobLock } from './jobs/memory-job-lock';
+import { RedisJobLock } from './jobs/redis/redis-job-lock';
+import { SqlJobRunLog } from './jobs/job-run-log';
 import { backgroundJobs } from './jobs/background-jobs';
 import type { NumberWebhooks } from './telephony/telephony-provider';
 import { systemClock, type Clock } from './shared/clock';
 import { getLogger } from './shared/logging/logger';
+import { Metrics } from './metrics/metrics';
+import { PoolStatsReader } from './metrics/pool-stats-reader';
+import { countConnectionErrors } from './metrics/backend-errors';
+import { createRateLimits, type RateLimits } from './abuse/rate-limits';
 
 const log = getLogger('container');
 
@@ -84,6 +92,8 @@ export interface Container {
     calls: SqlCallStore;
   };
   services: { sites: SiteService; pools: PoolService; visits: VisitService; calls: CallService };
+  /** Public endpoints' limits: requests per address and per site, new visits per address (src/abuse). */
+  rateLimits: RateLimits;
   /** Consent given or withdrawn in the tracking script (sites with consent 'required'). */
   consents: ConsentService;
   siteDirectory: SiteDirectory;
@@ -99,6 +109,8 @@ export interface Container {
   reconciliation: NumberReconciliation;
   /** Deletes or anonymises what is past retention (the 'retention' job; tests call run(now)). */
   retention: RetentionJob;
+  /** Prometheus metrics (GET /metrics, docs/operations.md): one registry per container. */
+  metrics: Metrics;
   /** Scheduled work (node-cron); `start` is called by the server, never by tests. */
   jobs: { definitions: Record<string, JobDefinition>; start(): void };
   mode: string;
@@ -112,6 +124,8 @@ export interface ContainerOverrides {
   clock?: Clock;
   /** The Redis behind an overridden pool store, for the durable call queue and job locks (the caller closes it). */
   redis?: Redis | Cluster;
+  /** Where the rate limits count (default: the pool's Redis, else memory); tests point it at a Redis that is down. */
+  rateLimitRedis?: Redis | Cluster;
 }
 
 export async function openDatabase(config: AppConfig): Promise<Database> {
@@ -192,10 +206,12 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
   const recovery = new PoolRecovery(db, poolStore);
   const pageViews = new PageViewRecorder(new SqlPageViewStore(db), config.leaseFlushIntervalMs);
   const networkLookup = new IpLocationDbLookup();
+  // Counted in the pool's Redis, so every instance shares one count; client addresses are keyed by the PII index key.
+  const rateLimits = createRateLimits(config.rateLimits, { redis: overrides.rateLimitRedis ?? opened.redis, keyPrefix: config.redisKeyPrefix, pseudonymKey: config.personalData.indexKey });
   const services = {
     sites: new SiteService(stores.sites, stores.clients, (siteKey) => siteDirectory.forget(siteKey)),
     pools: new PoolService(stores.pools, stores.sites, stores.numbers, poolStore, provider, config.defaults, routesChanged, stores.clients),
-    visits: new VisitService(siteDirectory, stores.visits, poolStore, numberDirectory, config.defaults.heartbeatSeconds, recovery, networkLookup, pageViews, personalData, subjectLimits),
+    visits: new VisitService(siteDirectory, stores.visits, poolStore, numberDirectory, config.defaults.heartbeatSeconds, recovery, networkLookup, pageViews, personalData, subjectLimits, rateLimits.newVisits, new VisitIds(visitIdSecret(config))),
     calls: new CallService(numberDirectory, poolStore, callWriter, recovery, new CallWhisper(stores.calls, () => leaseHistory.flush()), subjectLimits),
   };
   const leaseHistory = new LeaseHistoryWriter(db, stores.pools, poolStore, config.leaseFlushIntervalMs, persistVisitNotes(stores.visits));
@@ -203,7 +219,13 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
   const reconciliation = new NumberReconciliation(stores.numbers, provider);
   const reattribution = new CallReattribution(db);
   const retention = new RetentionJob(new SqlRetentionStore(db), stores.pools, poolStore, config.retention.batchSize, () => leaseHistory.flush());
-  const scheduler = new JobScheduler(opened.redis ? new RedisRunCoordinator(opened.redis, config.redisKeyPrefix) : undefined);
+  const metrics = new Metrics();
+  countConnectionErrors(metrics, db, opened.redis);
+  metrics.watchPools(new PoolStatsReader({ listPools: () => stores.pools.listAll(), poolStore, now: () => clock.now() }));
+  metrics.watchCallQueue(callWriter.queue);
+  // Single-instance jobs lock in the pool's Redis (shared by every instance), else in this process.
+  const jobRuns = new SqlJobRunLog(db);
+  const scheduler = new JobScheduler(opened.redis ? new RedisJobLock(opened.redis, config.redisKeyPrefix) : new MemoryJobLock(), metrics, { history: jobRuns });
   const jobDefinitions = backgroundJobs({
     clock,
     numberDirectory,
@@ -216,6 +238,9 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     retention,
     retentionSchedule: config.retention.schedule,
     subjectLimits,
+    db,
+    jobRuns,
+    scheduleOverrides: config.jobScheduleOverrides,
   });
   const mode = `${db.kind === 'pglite' ? 'embedded Postgres (PGlite)' : 'PostgreSQL'} + ${poolStore.kind === 'memory' ? 'in-process pool' : 'Redis pool'}`;
 
@@ -252,6 +277,7 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     provider,
     stores,
     services,
+    rateLimits,
     consents: new ConsentService((siteKey) => services.visits.siteFor(siteKey), new SqlConsentStore(db)),
     siteDirectory,
     leaseHistory,
@@ -264,12 +290,15 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     numberLifecycle,
     reconciliation,
     retention,
+    metrics,
     jobs: {
       definitions: jobDefinitions,
       start() {
         scheduler.start(Object.values(jobDefinitions));
         // Calls queued before a restart (Postgres was down) are written straight away.
         void scheduler.runNow(jobDefinitions['call-queue-drain']);
+        // Partitions for this month and the next ones, even if the daily run was missed.
+        void scheduler.runNow(jobDefinitions['partition-maintenance']);
       },
     },
     mode,
@@ -311,4 +340,9 @@ function createProvider(config: AppConfig, numbers: SqlNumberStore): TelephonyPr
     return new TwilioProvider({ accountSid: config.telephony.accountSid as string, authToken: config.telephony.authToken, webhooks: numberWebhooks(config) });
   }
   return new SimulatedProvider((e164s) => numbers.findExisting(e164s), numberWebhooks(config));
+}
+
+/** The key of visit-id tags, derived from the index key so it needs no setting of its own (and is the same on every instance). */
+function visitIdSecret(config: AppConfig): Buffer {
+  return Buffer.from(hkdfSync('sha256', config.personalData.indexKey, Buffer.alloc(0), 'call-tracking visit-id tag v1', 32));
 }

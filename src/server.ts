@@ -5,6 +5,7 @@ import { buildContainer } from './container';
 import { createApp } from './app';
 import { seedDemo } from './demo/seed-demo';
 import { DEMO_PATH } from './demo/demo-routes';
+import { metricsListenerApp } from './metrics/metrics-routes';
 
 const log = getLogger('server');
 
@@ -34,6 +35,15 @@ async function main(): Promise<void> {
     log.info('listening', { port: config.port, mode: container.mode, telephony: config.telephony.provider, publicBaseUrl: config.publicBaseUrl });
     if (config.seedDemo) log.info(`demo client website (its numbers swap to tracking numbers): ${config.publicBaseUrl}${DEMO_PATH}`);
   });
+  // Load balancers keep idle connections open for 60 s (AWS ALB, nginx upstream keepalive): the service must
+  // hold them longer, or a request sent as Node closes an idle connection is reset (a 502 at the balancer).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  // Unauthenticated: for a private network only (docs/operations.md).
+  const metricsServer = config.metricsPort
+    ? metricsListenerApp(container.metrics).listen(config.metricsPort, config.host, () => log.info('metrics listening', { port: config.metricsPort, host: config.host }))
+    : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -47,6 +57,7 @@ async function main(): Promise<void> {
     force.unref();
     // Stop taking requests, let in-flight ones finish, then flush lease history and close stores.
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    metricsServer?.close();
     await container.close();
     process.exit(0);
   };

@@ -20,15 +20,20 @@ export const hashApiKey = (key: string): Buffer => createHash('sha256').update(k
  * admin API does not read the key table on every request).
  */
 export class ApiKeyAuthenticator {
-  private readonly cache = new TtlCache<Access | null>(KEY_CACHE_MS);
+  private readonly cache: TtlCache<Access | null>;
+  /** Keys used since the last flush, and when the latest of those uses was. */
   private readonly used = new Set<string>();
-  private lastUsageFlush = 0;
+  private lastUse = 0;
+  private lastUsageFlush = Number.NEGATIVE_INFINITY;
+  private pendingFlush: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly keys: ApiKeyStore,
     private readonly bootstrapKeyHash: Buffer,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.cache = new TtlCache<Access | null>(KEY_CACHE_MS, 10_000, now);
+  }
 
   async authenticate(presented: string): Promise<Access | null> {
     const hash = hashApiKey(presented);
@@ -49,12 +54,23 @@ export class ApiKeyAuthenticator {
 
   private noteUse(keyId: string): void {
     this.used.add(keyId);
-    const now = this.now();
-    if (now - this.lastUsageFlush < USAGE_FLUSH_MS) return;
-    this.lastUsageFlush = now;
+    this.lastUse = this.now();
+    if (this.pendingFlush) return;
+    const wait = this.lastUsageFlush + USAGE_FLUSH_MS - this.lastUse;
+    if (wait <= 0) return this.flushUsage();
+    // Not only on the next use: a key used once and then never again must still show that use.
+    this.pendingFlush = setTimeout(() => {
+      this.pendingFlush = null;
+      this.flushUsage();
+    }, wait);
+    this.pendingFlush.unref();
+  }
+
+  private flushUsage(): void {
+    this.lastUsageFlush = this.now();
     const ids = [...this.used];
     this.used.clear();
-    this.keys.touch(ids, new Date(now)).catch((err: unknown) => log.warn('api key last-used time not saved', { error: err }));
+    this.keys.touch(ids, new Date(this.lastUse)).catch((err: unknown) => log.warn('api key last-used time not saved', { error: err }));
   }
 }
 

@@ -3,6 +3,7 @@ import { ForbiddenError, NotFoundError } from '../shared/errors';
 import { accessOf } from './authenticate';
 import { allows, canActFor, type Access, type Permission } from './roles';
 import type { OwnedKind, TenantResolver } from './tenant-resolver';
+import { UUID } from '../shared/ids';
 
 /** Where a request carries ids, and what each names ('client[]': a list of client ids). */
 export interface GuardSpec {
@@ -21,7 +22,7 @@ const LABEL: Record<OwnedKind, string> = {
   client: 'client',
   site: 'site',
   pool: 'pool',
-  number: 'number',
+  number: 'tracking number',
   call: 'call',
   privacyRequest: 'privacy request',
   apiKey: 'API key',
@@ -34,7 +35,7 @@ const LABEL: Record<OwnedKind, string> = {
  * that are not well-formed are left to the route's own validation (400).
  */
 export class AccessControl {
-  constructor(private readonly resolver: TenantResolver) {}
+  constructor(private readonly resolver: Pick<TenantResolver, 'ownersOf' | 'exists'>) {}
 
   guard(permission: Permission, spec: GuardSpec = {}): Guard {
     const handler: RequestHandler = (req, res, next) => {
@@ -59,23 +60,26 @@ export class AccessControl {
   }
 
   private async checkIds(req: Request, access: Access, spec: GuardSpec): Promise<void> {
-    const checks: [OwnedKind, string][] = [];
-    for (const [name, kind] of Object.entries(spec.params ?? {})) checks.push([kind, String((req.params as Record<string, string>)[name] ?? '')]);
+    // Each id with the word the route's own 404 uses for it ('No site with this siteId.'), so both read alike.
+    // A query id filters a list: an unknown one would answer an empty list where another client's answers
+    // 404, telling the two apart; for a client key both answer 404 (`strict`).
+    const checks: [OwnedKind, string, string, boolean?][] = [];
+    for (const [name, kind] of Object.entries(spec.params ?? {})) checks.push([kind, String((req.params as Record<string, string>)[name] ?? ''), 'id']);
     const query = req.query as Record<string, unknown>;
-    for (const [name, kind] of Object.entries(spec.query ?? {})) if (typeof query[name] === 'string') checks.push([kind, query[name] as string]);
+    for (const [name, kind] of Object.entries(spec.query ?? {})) if (typeof query[name] === 'string') checks.push([kind, query[name] as string, name, UUID.test(query[name] as string)]);
     if (isObject(req.body)) {
       for (const [name, kind] of Object.entries(spec.body ?? {})) {
         const value = req.body[name];
         if (kind === 'client[]') {
-          if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') checks.push(['client', v]);
-        } else if (typeof value === 'string') checks.push([kind, value]);
+          if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') checks.push(['client', v, 'id']);
+        } else if (typeof value === 'string') checks.push([kind, value, name]);
       }
     }
-    for (const [kind, id] of checks) {
+    for (const [kind, id, noun, strict] of checks) {
       const owners = await this.resolver.ownersOf(kind, id);
-      // Nothing by that id at all: the route answers for itself (404, or an empty result).
-      if (!owners.length && !(await this.resolver.exists(kind, id))) continue;
-      if (!owners.length || !owners.every((c) => canActFor(access, c))) throw new NotFoundError(`No ${LABEL[kind]} with this id.`);
+      // Nothing by that id at all: the route answers for itself (404, or 400 when malformed).
+      if (!strict && !owners.length && !(await this.resolver.exists(kind, id))) continue;
+      if (!owners.length || !owners.every((c) => canActFor(access, c))) throw new NotFoundError(`No ${LABEL[kind]} with this ${noun}.`);
     }
   }
 }

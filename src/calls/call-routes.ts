@@ -10,7 +10,7 @@ import { accessOf } from '../access/authenticate';
 const storable = (v: string) => isStorableInstant(Date.parse(v));
 const instant = z.iso.datetime({ offset: true }).refine(storable, 'must be between the years 0001 and 9999 (UTC)');
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   siteId: z.uuid().optional(),
   from: instant.optional(),
   to: instant.optional(),
@@ -63,7 +63,7 @@ export function callView(c: CallRecord) {
   };
 }
 
-const legView = (l: CallLeg) => ({
+export const legView = (l: CallLeg) => ({
   callSid: l.callSid,
   to: l.to,
   status: l.status,

@@ -6,7 +6,7 @@ import type { PoolStore } from '../pool/pool-store';
 import { getLogger } from '../shared/logging/logger';
 import { withTimeout } from '../shared/with-timeout';
 import { isStorableInstant } from '../shared/time';
-import { attributeCall, UNATTRIBUTED, type Attribution } from './domain/attribution';
+import { attributeCall, UNATTRIBUTED, type Attribution, type AttributionMethod } from './domain/attribution';
 import { isAnsweredDialStatus, isCallStatus, type CallStatus } from './domain/call-status';
 import { nextStepAfterDial, type CallRouting, type NextStep } from './domain/routing';
 import type { CallerDetails } from './call-store';
@@ -36,7 +36,7 @@ export interface InboundCallParams {
 }
 
 export type RoutingDecision =
-  | { kind: 'forward'; forwardTo: string; callerId: string | null; callId: string; routing: CallRouting; write: WriteOutcome }
+  | { kind: 'forward'; forwardTo: string; callerId: string | null; callId: string; routing: CallRouting; write: WriteOutcome; attribution: AttributionMethod }
   | { kind: 'unknown-number' };
 
 export type DialAttempt = 'primary' | 'fallback' | 'voicemail';
@@ -96,7 +96,7 @@ export class CallService {
     });
     if (route.routing.whisper) this.whisper.remember(p.CallSid, route.routing.whisper, staticSource, now);
     log.info('call routed', { callSid: p.CallSid, attribution: attribution.method, write });
-    return { kind: 'forward', forwardTo: route.forwardTo, callerId: p.From ?? null, callId: p.CallSid, routing: route.routing, write };
+    return { kind: 'forward', forwardTo: route.forwardTo, callerId: p.From ?? null, callId: p.CallSid, routing: route.routing, write, attribution: attribution.method };
   }
 
   private async attribute(route: NumberRoute, callSid: string, now: number, lookUp: boolean): Promise<{ attribution: Attribution; needsReattribution: boolean }> {

@@ -8,8 +8,8 @@ import type { Client, ClientStore } from './client-store';
 import type { AccessControl } from '../access/guard';
 import { accessOf } from '../access/authenticate';
 
-const createClientBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
-const updateClientBody = z
+export const createClientBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+export const updateClientBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200).optional(),
     twilioBundleSid: z.string().regex(/^BU[0-9a-fA-F]{32}$/, 'must be a Twilio Bundle SID (BU followed by 32 hex digits)').nullable().optional(),
@@ -19,7 +19,7 @@ const updateClientBody = z
   })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of name, twilioBundleSid, twilioAddressSid, activityRetentionDays, callRetentionMonths');
 
-const clientView = (c: Client) => ({
+export const clientView = (c: Client) => ({
   id: c.id,
   name: c.name,
   twilioBundleSid: c.twilioBundleSid,

@@ -14,13 +14,15 @@ import type { AccessControl } from '../access/guard';
 import { accessOf } from '../access/authenticate';
 
 // null = as the pool says; false / "none" switch the pool's whisper or fallback off for this number.
-const overridesBody = z
+export const overridesBody = z
   .strictObject({
     whisper: z.union([z.boolean(), z.string().trim().min(1).max(200)]).nullable().optional(),
     record: z.boolean().nullable().optional(),
     fallback: z.union([z.string().refine(isE164, 'must be an E.164 number, "voicemail" or "none"'), z.enum(['voicemail', 'none'])]).nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of whisper, record, fallback');
+
+export const findByE164Query = z.strictObject({ e164: z.string().refine(isE164, 'must be an E.164 number such as +442079460001') });
 
 /** The id from the path; anything that is not a number id is simply not found (no echo of what was sent). */
 function numberIdOf(raw: string): string {
@@ -36,7 +38,7 @@ export function numberRoutes(deps: { numbers: NumberStore; lifecycle: NumberLife
   });
   // Find a number by its E.164 (e.g. the number a caller dialled): GET /v1/numbers?e164=%2B442079460001
   router.get('/v1/numbers', access.guard('numbers:read'), async (req, res) => {
-    const { e164 } = parseInput(z.strictObject({ e164: z.string().refine(isE164, 'must be an E.164 number such as +442079460001') }), req.query, 'query');
+    const { e164 } = parseInput(findByE164Query, req.query, 'query');
     const route = await deps.numbers.findRoute(e164);
     const n = route && (await access.visible(accessOf(res), 'number', route.numberId)) ? await deps.numbers.findDetails(route.numberId) : null;
     res.json({ data: n ? [numberView(n)] : [] });

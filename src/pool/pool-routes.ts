@@ -33,7 +33,7 @@ function toRouting(b: RoutingInput): Partial<CallRouting> {
   return routing;
 }
 
-const createPoolBody = z.strictObject({
+export const createPoolBody = z.strictObject({
   siteId: z.uuid(),
   name: z.string().trim().min(1).max(200),
   forwardTo: e164,
@@ -44,11 +44,11 @@ const createPoolBody = z.strictObject({
   ...routingFields,
 });
 
-const updatePoolBody = z
+export const updatePoolBody = z
   .strictObject({ name: z.string().trim().min(1).max(200).optional(), forwardTo: e164.optional(), ...routingFields })
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one setting to change');
 
-const provisionBody = z.strictObject({
+export const provisionBody = z.strictObject({
   count: z.number().int().min(1).max(100),
   country: z.enum(['GB', 'US', 'CA']),
   numberType: z.enum(['local', 'tollFree', 'mobile']).optional(),
@@ -57,7 +57,7 @@ const provisionBody = z.strictObject({
   staticSource: z.string().trim().min(1).max(200).optional(),
 });
 
-const poolView = (p: Pool) => ({
+export const poolView = (p: Pool) => ({
   id: p.id,
   siteId: p.siteId,
   name: p.name,

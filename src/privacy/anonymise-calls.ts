@@ -1,5 +1,13 @@
 import type { Queryable } from '../db/database';
 
+/**
+ * SET clause for `UPDATE calls c ... FROM visits v` (v = the call's visit): a call about to lose its visit
+ * keeps the visit's source, medium and campaign (unless it has its own), so reports still count it.
+ */
+export const KEEP_VISIT_SOURCE = `source = CASE WHEN c.source IS NULL THEN v.source ELSE c.source END,
+       medium = CASE WHEN c.source IS NULL THEN v.medium ELSE c.medium END,
+       campaign = CASE WHEN c.source IS NULL THEN v.campaign ELSE c.campaign END`;
+
 export interface CallToAnonymise {
   id: string;
   call_sid: string;
@@ -22,9 +30,7 @@ export async function anonymiseCalls(tx: Queryable, calls: readonly CallToAnonym
   const events = await tx.query('DELETE FROM call_events WHERE call_sid = ANY($1::text[])', [[...sids, ...legs.rows.map((l) => l.call_sid)]]);
   const updated = await tx.query(
     `UPDATE calls c SET
-       source = CASE WHEN c.source IS NULL THEN v.source ELSE c.source END,
-       medium = CASE WHEN c.source IS NULL THEN v.medium ELSE c.medium END,
-       campaign = CASE WHEN c.source IS NULL THEN v.campaign ELSE c.campaign END,
+       ${KEEP_VISIT_SOURCE},
        from_number = NULL, from_index = NULL, caller_name = NULL, forwarded_from = NULL,
        from_city = NULL, from_state = NULL, from_zip = NULL, from_country = NULL, stir_verstat = NULL,
        visit_id = NULL, previous_call_id = NULL, lease_token = NULL, attribution_candidates = '[]'::jsonb,

@@ -26,20 +26,20 @@ const subjectBody = z.union([
   z.strictObject({ visitorId: z.string().regex(PUBLIC_ID, 'must be the visitor id from the _ct_vr cookie (8-64 letters, digits, _ or -)') }),
 ]);
 
-const requestBody = z.strictObject({
+export const requestBody = z.strictObject({
   clientId: z.uuid(),
   type: z.enum(PRIVACY_REQUEST_TYPES as [PrivacyRequestType, ...PrivacyRequestType[]]),
   subject: subjectBody,
   changes: z.record(z.string().max(40), z.string().trim().max(200).nullable()).optional(),
 });
 
-const listQuery = z.strictObject({ clientId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
-const exportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+export const listQuery = z.strictObject({ clientId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const exportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
 
 const toSubject = (s: z.infer<typeof subjectBody>): Subject => ('phone' in s ? { kind: 'phone', value: s.phone } : { kind: 'visitor', value: s.visitorId });
 
 /** Enough for the client to recognise the subject in a list, not enough to identify them. */
-function requestView(r: PrivacyRequest) {
+export function requestView(r: PrivacyRequest) {
   return {
     id: r.id,
     clientId: r.clientId,
@@ -56,7 +56,7 @@ function requestView(r: PrivacyRequest) {
   };
 }
 
-const auditView = (a: AuditRecord) => ({ id: a.id, at: a.at.toISOString(), actor: a.actor, clientId: a.clientId, action: a.action, targetType: a.targetType, targetId: a.targetId, details: a.details });
+export const auditView = (a: AuditRecord) => ({ id: a.id, at: a.at.toISOString(), actor: a.actor, clientId: a.clientId, action: a.action, targetType: a.targetType, targetId: a.targetId, details: a.details });
 
 /**
  * Portability in CSV: one row per field of every record (record type, record id, field, value), so

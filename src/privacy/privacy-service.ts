@@ -56,7 +56,7 @@ export class PrivacyService {
   constructor(private readonly d: PrivacyDependencies) {}
 
   async submit(input: PrivacyRequestInput, actor: string, now: Date): Promise<PrivacyRequest> {
-    if (!(await this.d.clients.findById(input.clientId))) throw new NotFoundError('No client with this id.');
+    if (!(await this.d.clients.findById(input.clientId))) throw new NotFoundError('No client with this clientId.');
     const scope: SubjectScope = { clientId: input.clientId, kind: input.subject.kind, value: input.subject.value, index: this.d.cipher.index(input.subject.kind, input.subject.value) };
     if (input.type === 'rectification') validateChanges(scope, input.changes);
     else if (input.changes !== undefined) throw new ValidationError('Invalid request body: changes: only a rectification takes changes.');

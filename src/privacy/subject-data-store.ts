@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../db/database';
 import { PersonalDataCipher, type SubjectKind } from './personal-data-cipher';
 import { RECTIFIABLE_FIELDS, SEALED_COLUMNS } from './subject';
-import { anonymiseCalls, type CallToAnonymise } from './anonymise-calls';
+import { anonymiseCalls, KEEP_VISIT_SOURCE, type CallToAnonymise } from './anonymise-calls';
 
 /** One subject within one client: every statement below is confined to the client's sites. */
 export interface SubjectScope {
@@ -143,8 +143,8 @@ export class SqlSubjectDataStore {
   /** A call about to lose its visit keeps the visit's source/medium/campaign for the statistics. */
   private async keepSourceOnCalls(tx: Queryable, where: string, params: unknown[]): Promise<void> {
     await tx.query(
-      `UPDATE calls c SET source = v.source, medium = v.medium, campaign = v.campaign
-         FROM visits v WHERE v.id = c.visit_id AND c.source IS NULL AND ${where}`,
+      `UPDATE calls c SET ${KEEP_VISIT_SOURCE}
+         FROM visits v WHERE v.id = c.visit_id AND ${where}`,
       params,
     );
   }

@@ -14,7 +14,7 @@ const domains = z.array(z.string().trim().regex(HOSTNAME, 'must be a host name s
 const swapTargets = z.array(z.string().refine(isE164, 'must be an E.164 number such as +442079460000')).max(20);
 const consent = z.enum(['required', 'not-required']);
 
-const createSiteBody = z.strictObject({
+export const createSiteBody = z.strictObject({
   clientId: z.uuid(),
   name: z.string().trim().min(1).max(200),
   domains,
@@ -25,7 +25,7 @@ const createSiteBody = z.strictObject({
   honorGpc: z.boolean().optional(),
 });
 
-const updateSiteBody = z
+export const updateSiteBody = z
   .strictObject({
     trackingEnabled: z.boolean(),
     swapTargets,

@@ -2,18 +2,21 @@ import express, { Router, type RequestHandler } from 'express';
 import cors from 'cors';
 import { z } from 'zod';
 import { parseInput } from '../shared/http/validate';
-import { ForbiddenError } from '../shared/errors';
+import { ConflictError, ForbiddenError } from '../shared/errors';
 import { PUBLIC_ID } from '../shared/ids';
 import type { Clock } from '../shared/clock';
 import { originAllowed } from '../sites/site-service';
 import type { VisitorContext, VisitService } from './visit-service';
 import type { TrackingScripts } from './tracking-script';
 import type { ConsentService } from './consent-service';
+import type { PublicRequestLimits } from '../abuse/rate-limits';
+import { limitPublicRequests } from '../abuse/rate-limit-middleware';
+import { isServerFailure, NO_METRICS, type TrackingMetrics } from '../metrics/outcomes';
 
 const optionalText = (max: number) => z.string().max(max).optional();
 const pageUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
-const registerVisitBody = z.object({
+export const registerVisitBody = z.object({
   visitorId: optionalText(64),
   visitId: optionalText(64),
   url: pageUrl,
@@ -25,12 +28,12 @@ const registerVisitBody = z.object({
   pageView: z.boolean().optional(),
 });
 
-const heartbeatBody = z.object({ leaseToken: z.string().regex(/^\d{1,15}$/, 'must be the leaseToken the visit received') });
+export const heartbeatBody = z.object({ leaseToken: z.string().regex(/^\d{1,15}$/, 'must be the leaseToken the visit received') });
 
-const pageViewBody = z.object({ url: pageUrl, title: optionalText(512), kind: z.enum(['view', 'exit']).default('view') });
+export const pageViewBody = z.object({ url: pageUrl, title: optionalText(512), kind: z.enum(['view', 'exit']).default('view') });
 
 // The visitor id is the script's _ct_vr cookie, which only ever holds an id we issued.
-const consentBody = z.strictObject({
+export const consentBody = z.strictObject({
   visitorId: z.string().regex(PUBLIC_ID, 'must be the visitorId the visit registration returned'),
   state: z.enum(['given', 'withdrawn']),
 });
@@ -68,13 +71,18 @@ function visitorContext(req: express.Request): VisitorContext {
   };
 }
 
-export function trackingRoutes(visits: VisitService, scripts: TrackingScripts, clock: Clock, consents: ConsentService): Router {
+/**
+ * `limits`: per-address and per-site request limits (src/abuse), counted before any other work.
+ * `metrics`: how registrations and heartbeats end (a refusal the visitor caused is not counted as an error).
+ */
+export function trackingRoutes(visits: VisitService, scripts: TrackingScripts, clock: Clock, consents: ConsentService, limits?: PublicRequestLimits, metrics: TrackingMetrics = NO_METRICS): Router {
   const router = Router();
+  const limited: RequestHandler<{ siteKey: string }> = limits ? limitPublicRequests(limits) : (_req, _res, next) => next();
   // The tracking script sends its requests as text/plain to avoid a CORS preflight.
   const body = express.json({ limit: '16kb', type: ['application/json', 'text/plain'] });
 
   // The script itself: loaded by a <script> tag from any page, so outside the CORS check below.
-  router.get('/t/:siteKey.js', async (req, res) => {
+  router.get('/t/:siteKey.js', limited, async (req, res) => {
     const { site } = await visits.siteFor(req.params.siteKey);
     const script = await scripts.forSite(site);
     res.set({
@@ -89,16 +97,26 @@ export function trackingRoutes(visits: VisitService, scripts: TrackingScripts, c
     res.send(script.body);
   });
 
-  router.use('/t/:siteKey', corsForSite(visits));
+  router.use('/t/:siteKey', limited, corsForSite(visits));
 
   router.post('/t/:siteKey/visits', body, async (req, res) => {
     const input = parseInput(registerVisitBody, req.body ?? {});
-    res.set('Cache-Control', 'no-store').json(await visits.registerVisit(req.params.siteKey, input, visitorContext(req), clock.now()));
+    const { visit, lease } = await visits.registerVisit(req.params.siteKey, input, visitorContext(req), clock.now()).catch((err: unknown) => {
+      if (isServerFailure(err)) metrics.lease('error');
+      throw err;
+    });
+    metrics.lease(lease);
+    res.set('Cache-Control', 'no-store').json(visit);
   });
 
   router.post('/t/:siteKey/visits/:visitId/heartbeat', body, async (req, res) => {
     const { leaseToken } = parseInput(heartbeatBody, req.body ?? {});
-    const result = await visits.heartbeat(req.params.siteKey, req.params.visitId, leaseToken, clock.now());
+    const result = await visits.heartbeat(req.params.siteKey, req.params.visitId, leaseToken, clock.now()).catch((err: unknown) => {
+      if (err instanceof ConflictError) metrics.heartbeat('lost');
+      else if (isServerFailure(err)) metrics.heartbeat('error');
+      throw err;
+    });
+    metrics.heartbeat('renewed');
     res.set('Cache-Control', 'no-store').json(result);
   });
 

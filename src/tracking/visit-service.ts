@@ -14,7 +14,7 @@ import { describeUserAgent } from './domain/describe-user-agent';
 import type { VisitStore } from './visit-store';
 import type { PoolRecovery } from '../pool/pool-recovery';
 import { encodeVisitNote, type VisitSnapshot } from './visit-note';
-import { isVisitIdOf, newVisitId } from './visit-ids';
+import type { VisitIds } from './visit-ids';
 import { numberShape } from './number-shape';
 import type { NetworkLookup } from './network/network-lookup';
 import type { PageViewRecorder } from './page-view-recorder';
@@ -61,6 +61,26 @@ export interface VisitResponse {
   heartbeatSeconds: number;
 }
 
+/**
+ * How the visit's number was decided, for the service's metrics (never sent to the browser):
+ * a lease granted or renewed, every number taken (the overflow number shown, or none), no pool, or
+ * the visitor not tracked at all.
+ */
+export type VisitLeaseOutcome = 'granted' | 'renewed' | 'exhausted' | 'overflow' | 'no_pool' | 'not_tracked';
+
+export interface RegisteredVisit {
+  visit: VisitResponse;
+  lease: VisitLeaseOutcome;
+}
+
+/**
+ * How many new visits one client address may start on a site (src/abuse): a visit past it is shown
+ * the site's own number, so a script on one machine cannot drain the pool.
+ */
+export interface NewVisitQuota {
+  allow(siteId: string, ip: string | null): Promise<boolean>;
+}
+
 /** A page waits for its number: a pool store that hangs becomes a 503 (the page keeps its own number). */
 const POOL_BUDGET_MS = 2000;
 
@@ -85,6 +105,8 @@ export class VisitService {
     private readonly pageViews: PageViewRecorder,
     private readonly personalData: PersonalDataCipher,
     private readonly limits: SubjectLimits,
+    private readonly newVisits: NewVisitQuota,
+    private readonly visitIds: VisitIds,
   ) {}
 
   async siteFor(siteKey: string): Promise<SiteWithPools> {
@@ -93,7 +115,7 @@ export class VisitService {
     return entry;
   }
 
-  async registerVisit(siteKey: string, input: RegisterVisitInput, visitor: VisitorContext, now: number): Promise<VisitResponse> {
+  async registerVisit(siteKey: string, input: RegisterVisitInput, visitor: VisitorContext, now: number): Promise<RegisteredVisit> {
     const { site, pools } = await this.siteFor(siteKey);
     if (!site.trackingEnabled || optedOut(site, visitor)) return this.notTracked();
     const network = await this.network.lookup(visitor.ip);
@@ -105,8 +127,11 @@ export class VisitService {
     // The script sends back the visit id it got from us (its visit cookie) to continue the visit.
     // Nothing is read on this path: the first registration of an id fixes its source, later ones only
     // mark it seen (see VisitStore.upsertMany). An id this site did not issue starts a new visit.
-    const continued = Boolean(input.visitId && isVisitIdOf(site.id, input.visitId));
-    const visitId = continued ? (input.visitId as string) : newVisitId(site.id);
+    // (A visit older than a day, or an id from the future, starts a new visit too: see visit-ids.ts.)
+    const continued = Boolean(input.visitId && this.visitIds.canContinue(site.id, input.visitId, now));
+    // Only a new visit would lease another number; one past its address's quota is not tracked at all.
+    if (!continued && pools.length > 0 && !(await this.newVisits.allow(site.id, visitor.ip))) return this.notTracked();
+    const visitId = continued ? (input.visitId as string) : this.visitIds.issue(site.id, now);
     const source = classifyVisitSource({ url: input.url, referrer: input.referrer ?? null, siteDomains: site.domains });
     const snapshot: VisitSnapshot = {
       id: visitId,
@@ -131,12 +156,15 @@ export class VisitService {
       this.pageViews.record({ siteId: site.id, visitId, kind: continued ? 'view' : 'entry', url: source.landingPage, title: snapshot.title, at: now });
     }
     return {
-      visitorId,
-      visitId,
-      number: leased?.number ?? null,
-      leaseToken: leased?.lease ? String(leased.lease.token) : null,
-      leaseExpiresAt: leased?.lease ? new Date(leased.lease.expiresAt).toISOString() : null,
-      heartbeatSeconds: this.heartbeatSeconds,
+      visit: {
+        visitorId,
+        visitId,
+        number: leased?.number ?? null,
+        leaseToken: leased?.lease ? String(leased.lease.token) : null,
+        leaseExpiresAt: leased?.lease ? new Date(leased.lease.expiresAt).toISOString() : null,
+        heartbeatSeconds: this.heartbeatSeconds,
+      },
+      lease: pool ? (leased?.outcome ?? 'exhausted') : 'no_pool',
     };
   }
 
@@ -158,23 +186,23 @@ export class VisitService {
    */
   async recordPageView(siteKey: string, visitId: string, input: PageViewInput, now: number): Promise<void> {
     const { site } = await this.siteFor(siteKey);
-    if (!isVisitIdOf(site.id, visitId)) throw new NotFoundError('No visit with this id on this site.');
+    if (!this.visitIds.isOf(site.id, visitId)) throw new NotFoundError('No visit with this id on this site.');
     if (!site.trackingEnabled) return;
     this.pageViews.record({ siteId: site.id, visitId, kind: input.kind, url: input.url, title: input.title ?? null, at: now });
   }
 
-  private notTracked(): VisitResponse {
-    return { visitorId: null, visitId: null, number: null, leaseToken: null, leaseExpiresAt: null, heartbeatSeconds: this.heartbeatSeconds };
+  private notTracked(): RegisteredVisit {
+    return { visit: { visitorId: null, visitId: null, number: null, leaseToken: null, leaseExpiresAt: null, heartbeatSeconds: this.heartbeatSeconds }, lease: 'not_tracked' };
   }
 
   /** The visit's details ride along with the lease (one round trip) and reach Postgres in batches. */
-  private async leaseFrom(pool: Pool, visit: VisitSnapshot, now: number): Promise<{ number: ShownNumber; lease: LiveLease | null } | null> {
+  private async leaseFrom(pool: Pool, visit: VisitSnapshot, now: number): Promise<{ number: ShownNumber; lease: LiveLease | null; outcome: VisitLeaseOutcome } | null> {
     const note = encodeVisitNote(visit);
     let result = await withTimeout(this.poolStore.lease(poolSettings(pool), visit.id, now, note), POOL_BUDGET_MS, 'pool store');
     if (result.outcome === 'exhausted' && (await this.recovery.recoverIfLost(pool, now))) result = await this.poolStore.lease(poolSettings(pool), visit.id, now, note);
-    if (result.outcome !== 'exhausted') return { number: await this.show(result.lease.numberId), lease: result.lease };
+    if (result.outcome !== 'exhausted') return { number: await this.show(result.lease.numberId), lease: result.lease, outcome: result.outcome };
     // Every number is taken: the overflow number (no lease, its calls credited 'static'), else the site's own.
-    return pool.overflowNumberId ? { number: await this.show(pool.overflowNumberId), lease: null } : null;
+    return pool.overflowNumberId ? { number: await this.show(pool.overflowNumberId), lease: null, outcome: 'overflow' } : null;
   }
 
   /** A number id's E.164 never changes, so its parsed and formatted form is computed once (it is on every heartbeat). */

@@ -4,8 +4,11 @@ import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase
 import { seedSite } from '../../test/support/sql-seed';
 import type { Database } from '../db/database';
 import type { VisitSource } from './domain/classify-source';
+import { VisitIds } from './visit-ids';
 import { NO_VISITOR_DETAILS, type VisitSnapshot } from './visit-note';
 import { SqlVisitStore } from './visit-store';
+
+const newVisitId = (siteId: string, at: number) => new VisitIds(randomBytes(32)).issue(siteId, at);
 
 const T0 = Date.UTC(2026, 10, 30, 10, 0, 0) + 123;
 
@@ -143,12 +146,51 @@ function runVisitStoreBasics(createDatabase: () => Promise<TestDatabase>): void 
     expect(await stored(visit.id)).toEqual([expect.objectContaining({ site_id: siteA, last_seen_at: T0 })]);
   });
 
+  describe('the row a visit is written to (visits are keyed by id and start)', () => {
+    const rowsOf = async (id: string) =>
+      (await db.query<{ started_at: Date; last_seen_at: Date }>('SELECT started_at, last_seen_at FROM visits WHERE id = $1', [id])).rows.map((r) => ({
+        startedAt: r.started_at.getTime(),
+        lastSeenAt: r.last_seen_at.getTime(),
+      }));
+
+    it('when the visit id carries its start, then every registration, in any batch and order, updates the one row started then', async () => {
+      const siteId = await seedSite(db);
+      const id = newVisitId(siteId, T0);
+
+      await store.upsertMany([snapshot(siteId, { id, at: T0 + 120_000 })]);
+      await store.upsertMany([snapshot(siteId, { id, at: T0 + 60_000 }), snapshot(siteId, { id, at: T0 + 300_000 })]);
+
+      expect(await rowsOf(id)).toEqual([{ startedAt: T0, lastSeenAt: T0 + 300_000 }]);
+    });
+
+    it('when an id without a start time registers again in a later batch, then the stored start is kept and the same row is updated', async () => {
+      const siteId = await seedSite(db);
+      const visit = snapshot(siteId);
+      await store.upsertMany([visit]);
+
+      await store.upsertMany([{ ...visit, at: T0 + 60_000 }]);
+
+      expect(await rowsOf(visit.id)).toEqual([{ startedAt: T0, lastSeenAt: T0 + 60_000 }]);
+    });
+
+    it('when batches holding the same id without a start time are written at once, then the visit is still stored once', async () => {
+      const siteId = await seedSite(db);
+      const visit = snapshot(siteId);
+
+      await Promise.all([1, 2, 3, 4].map((i) => store.upsertMany([{ ...visit, at: T0 + i * 1000 }, snapshot(siteId, { at: T0 + i })])));
+
+      expect(await rowsOf(visit.id)).toHaveLength(1);
+      expect((await rowsOf(visit.id))[0].lastSeenAt).toBe(T0 + 4000);
+    });
+  });
+
   it('when the batch is empty, then nothing is written', async () => {
-    const noQueries = { query: jest.fn() };
+    const noQueries = { kind: 'postgres' as const, query: jest.fn(), transaction: jest.fn(), ping: jest.fn(), close: jest.fn() };
 
     await new SqlVisitStore(noQueries).upsertMany([]);
 
     expect(noQueries.query).not.toHaveBeenCalled();
+    expect(noQueries.transaction).not.toHaveBeenCalled();
   });
 }
 

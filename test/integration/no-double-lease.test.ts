@@ -92,6 +92,8 @@ describeWithServices('when 3 service processes lease from shared pools under con
       LOG_LEVEL: 'warn',
       LEASE_FLUSH_INTERVAL_MS: '200',
       DEFAULT_LEASE_SECONDS: '30',
+      // Thousands of visits from this one loopback address: exempt from the rate limits (test/e2e/rate-limits.test.ts covers them).
+      RATE_LIMIT_ALLOWLIST: '127.0.0.0/8',
     };
     // Each one is recorded as soon as it is up, so afterAll can stop it even if another fails to start.
     await Promise.all(Array.from({ length: PROCESSES }, async () => processes.push(await startServiceProcess(env))));

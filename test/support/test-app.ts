@@ -49,11 +49,22 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** A carrier of the test's own (e.g. Twilio pointed at a local fake of its API), built from the config. */
   provider?: (config: AppConfig) => TelephonyProvider;
+  /** Reuse another app's Redis key prefix: two instances of one deployment, sharing pool and rate-limit counters. */
+  redisKeyPrefix?: string;
+  /** Count the rate limits in this Redis instead of the pool's (e.g. one that is down). */
+  rateLimitRedis?: Redis;
 }
+
+/**
+ * e2e tests make dozens of visits from one address (loopback, or a few X-Forwarded-For values): limits
+ * far above what any test reaches, so the limiters run but never refuse. test/e2e/rate-limits.test.ts
+ * passes its own.
+ */
+const GENEROUS_RATE_LIMITS = { RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_SITE_PER_MINUTE: '1000000', RATE_LIMIT_NEW_VISITS_PER_IP: '1000000' };
 
 export async function startTestApp(backend: Backend, env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
   // Redis keys (pool, durable call queue, job locks) under a prefix of this app's own; a local call queue folder of its own.
-  const prefix = uniquePrefix('e2e');
+  const prefix = opts.redisKeyPrefix ?? uniquePrefix('e2e');
   const queueDir = mkdtempSync(path.join(tmpdir(), 'ct-call-queue-'));
   const config = loadConfig({
     REDIS_KEY_PREFIX: prefix,
@@ -64,6 +75,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
     TELEPHONY_PROVIDER: 'simulated',
     PUBLIC_BASE_URL: TEST_BASE_URL,
     LOG_LEVEL: 'silent',
+    ...GENEROUS_RATE_LIMITS,
     ...TEST_PERSONAL_DATA_ENV,
     ...env,
   });
@@ -86,7 +98,7 @@ export async function startTestApp(backend: Backend, env: Record<string, string>
     testDb = opts.database ?? (await createPgliteTestDatabase());
     poolStore = new MemoryPoolStore();
   }
-  const container = await buildContainer(config, { db: testDb.db, poolStore, clock, redis, provider: opts.provider?.(config) });
+  const container = await buildContainer(config, { db: testDb.db, poolStore, clock, redis, provider: opts.provider?.(config), rateLimitRedis: opts.rateLimitRedis });
   // Visits, lease history and page views reach Postgres in batches off the request path (in production
   // every LEASE_FLUSH_INTERVAL_MS). Here every request first drains what earlier requests left, so tests
   // read back deterministic state without sleeping.

@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../../db/database';
+import { dropPartition, listMonthPartitions, partitionsEndedBy, type MonthPartition } from '../../db/partitions';
 import type { RetentionOverrides, RetentionSettings } from './retention-policy';
-import { anonymiseCalls, type CallToAnonymise } from '../anonymise-calls';
+import { anonymiseCalls, KEEP_VISIT_SOURCE, type CallToAnonymise } from '../anonymise-calls';
 
 export interface SiteRetention {
   siteId: string;
@@ -14,8 +15,24 @@ export interface SiteRetention {
  * at most the batch in flight and the next run simply carries on. Each returns how many rows it took on
  * (the first count): fewer than `limit` means nothing is left.
  */
+/** What dropping whole months did (counts only). */
+export interface PartitionDrops {
+  partitions: number;
+  visits: number;
+  pageViews: number;
+  callsDetached: number;
+  /** Partitions left for the next run: a table lock was not granted in time, or a visit in it is still young. */
+  kept: number;
+}
+
 export interface RetentionStore {
   sites(): Promise<SiteRetention[]>;
+  /**
+   * Drops the monthly partitions of visits and page views whose whole month is older than `cutoff`
+   * (the longest activity retention of any site, so every row in them is past its own site's
+   * retention). The visits' calls are treated as deleteVisits treats them, in one statement per month.
+   */
+  dropExpiredPartitions(cutoff: Date): Promise<PartitionDrops>;
   /**
    * Deletes visits last seen before the cut-off. Calls credited to them keep the visit's source, medium
    * and campaign (unless they have their own) and lose the link; the visits leave every call's candidates.
@@ -73,6 +90,31 @@ export class SqlRetentionStore implements RetentionStore {
     }));
   }
 
+  async dropExpiredPartitions(cutoff: Date): Promise<PartitionDrops> {
+    const drops: PartitionDrops = { partitions: 0, visits: 0, pageViews: 0, callsDetached: 0, kept: 0 };
+    const tally = (outcome: Awaited<ReturnType<typeof dropPartition>>, kind: 'visits' | 'pageViews') => {
+      if (outcome.outcome !== 'dropped') drops.kept += 1;
+      else {
+        drops.partitions += 1;
+        drops[kind] += outcome.rows;
+      }
+    };
+    for (const partition of partitionsEndedBy(await listMonthPartitions(this.db, 'page_views'), cutoff)) {
+      tally(await dropPartition(this.db, partition), 'pageViews');
+    }
+    for (const partition of partitionsEndedBy(await listMonthPartitions(this.db, 'visits'), cutoff)) {
+      let detached = 0;
+      const outcome = await dropPartition(this.db, partition, async (tx) => {
+        const prepared = await detachCallsFromMonth(tx, partition, cutoff);
+        detached = prepared ?? 0;
+        return prepared !== null;
+      });
+      tally(outcome, 'visits');
+      if (outcome.outcome === 'dropped') drops.callsDetached += detached;
+    }
+    return drops;
+  }
+
   deleteVisits(siteId: string, cutoff: Date, limit: number): Promise<{ visits: number; callsDetached: number }> {
     return this.db.transaction(async (tx) => {
       // started_at <= last_seen_at, so the (site_id, started_at) index narrows the search.
@@ -94,9 +136,7 @@ export class SqlRetentionStore implements RetentionStore {
       );
       const detached = await tx.query(
         `UPDATE calls c SET
-           source = CASE WHEN c.source IS NULL THEN v.source ELSE c.source END,
-           medium = CASE WHEN c.source IS NULL THEN v.medium ELSE c.medium END,
-           campaign = CASE WHEN c.source IS NULL THEN v.campaign ELSE c.campaign END,
+           ${KEEP_VISIT_SOURCE},
            visit_id = NULL, updated_at = now()
           FROM visits v
          WHERE v.id = c.visit_id AND c.visit_id = ANY($1::text[])`,
@@ -153,4 +193,38 @@ export class SqlRetentionStore implements RetentionStore {
     );
     return rows;
   }
+}
+
+/**
+ * Before a month of visits is dropped: the calls credited to its visits keep their source, medium and
+ * campaign and lose the link, and its visits leave every call's candidates (as deleteVisits does row by
+ * row). Returns how many calls were detached, or null when a visit of the month was seen since the
+ * cut-off (its visit went on: the month stays and its rows go row by row).
+ */
+async function detachCallsFromMonth(tx: Queryable, month: MonthPartition, cutoff: Date): Promise<number | null> {
+  const visits = `"${month.name}"`;
+  const { rows } = await tx.query<{ last_seen: Date | null }>(`SELECT max(last_seen_at) AS last_seen FROM ${visits}`);
+  const lastSeen = rows[0].last_seen;
+  if (lastSeen === null) return 0;
+  if (lastSeen.getTime() >= cutoff.getTime()) return null;
+  // Calls name candidates that held a number while they rang: calls from the month's start until a
+  // day after its visits were last seen (CANDIDATE_WINDOW), and any call credited to one of them.
+  await tx.query(
+    `UPDATE calls c SET attribution_candidates = (
+         SELECT COALESCE(jsonb_agg(t.e ORDER BY t.i), '[]'::jsonb)
+           FROM jsonb_array_elements(c.attribution_candidates) WITH ORDINALITY AS t(e, i)
+          WHERE NOT EXISTS (SELECT 1 FROM ${visits} v WHERE v.id = t.e->>'visitId')),
+       updated_at = now()
+      WHERE (c.visit_id IN (SELECT id FROM ${visits}) OR (c.started_at >= $1 AND c.started_at < $2::timestamptz + ${CANDIDATE_WINDOW}))
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.attribution_candidates) AS e JOIN ${visits} v ON v.id = e->>'visitId')`,
+    [month.from, lastSeen],
+  );
+  const detached = await tx.query(
+    `UPDATE calls c SET
+       ${KEEP_VISIT_SOURCE},
+       visit_id = NULL, updated_at = now()
+      FROM ${visits} v
+     WHERE v.id = c.visit_id`,
+  );
+  return detached.rowCount;
 }

@@ -24,6 +24,7 @@
 ]]
 --- @include "monotonicNow"
 --- @include "reclaimExpired"
+--- @include "filterRecentHolders"
 
 local keys = { free = KEYS[1], leased = KEYS[2], holder = KEYS[3], byVisit = KEYS[4],
   recent = KEYS[5], events = KEYS[6] }
@@ -32,21 +33,4 @@ local now = monotonicNow(KEYS[7], cutoff)
 
 reclaimExpired(keys, now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
 
-local removed = 0
-local recent = redis.call('HGETALL', keys.recent)
-for i = 1, #recent, 2 do
-  local kept = {}
-  local list = cjson.decode(recent[i + 1])
-  for _, entry in ipairs(list) do
-    if tonumber(entry[4]) >= cutoff then kept[#kept + 1] = entry end
-  end
-  if #kept < #list then
-    removed = removed + #list - #kept
-    if #kept == 0 then
-      redis.call('HDEL', keys.recent, recent[i])
-    else
-      redis.call('HSET', keys.recent, recent[i], cjson.encode(kept))
-    end
-  end
-end
-return removed
+return filterRecentHolders(keys.recent, function(entry) return tonumber(entry[4]) >= cutoff end)

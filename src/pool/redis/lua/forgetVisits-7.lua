@@ -27,6 +27,7 @@
 ]]
 --- @include "monotonicNow"
 --- @include "leaseRecord"
+--- @include "filterRecentHolders"
 
 local keys = { free = KEYS[1], leased = KEYS[2], holder = KEYS[3], byVisit = KEYS[4],
   recent = KEYS[5], events = KEYS[6] }
@@ -52,23 +53,7 @@ for i = 1, #holders, 2 do
 end
 for i = 4, #ARGV do redis.call('HDEL', keys.byVisit, ARGV[i]) end
 
-local holdersForgotten = 0
-local recent = redis.call('HGETALL', keys.recent)
-for i = 1, #recent, 2 do
-  local kept = {}
-  local list = cjson.decode(recent[i + 1])
-  for _, entry in ipairs(list) do
-    if not forgotten[entry[1]] then kept[#kept + 1] = entry end
-  end
-  if #kept < #list then
-    holdersForgotten = holdersForgotten + #list - #kept
-    if #kept == 0 then
-      redis.call('HDEL', keys.recent, recent[i])
-    else
-      redis.call('HSET', keys.recent, recent[i], cjson.encode(kept))
-    end
-  end
-end
+local holdersForgotten = filterRecentHolders(keys.recent, function(entry) return not forgotten[entry[1]] end)
 
 -- Every event carries the visitId field ('note', 'granted', 'ended').
 local PAGE = 500
