@@ -85,6 +85,13 @@ export class NumberRanges {
   }
 }
 
+/** A pool's lease lifetime, grace window and rest time (POST /v1/pools); unset = the service's defaults. */
+export interface PoolTiming {
+  leaseSeconds?: number;
+  graceSeconds?: number;
+  cooldownSeconds?: number;
+}
+
 export async function createClient(api: AdminApi): Promise<string> {
   return (await api.post<{ id: string }>('/v1/clients', { name: 'bench' })).id;
 }
@@ -93,10 +100,10 @@ export async function createClient(api: AdminApi): Promise<string> {
 export async function createPool(
   api: AdminApi,
   ranges: NumberRanges,
-  o: { clientId: string; label: string; size: number; exhaustionPolicy: 'overflow' | 'recycle' },
+  o: { clientId: string; label: string; size: number; exhaustionPolicy: 'overflow' | 'recycle'; timing?: PoolTiming },
 ): Promise<BenchPool> {
   const site = await api.post<{ id: string; siteKey: string }>('/v1/sites', { clientId: o.clientId, name: `bench ${o.label}`, domains: [BENCH_DOMAIN], trackingEnabled: true });
-  const pool = await api.post<{ id: string }>('/v1/pools', { siteId: site.id, name: `bench ${o.label}`, forwardTo: FORWARD_TO, exhaustionPolicy: o.exhaustionPolicy });
+  const pool = await api.post<{ id: string }>('/v1/pools', { siteId: site.id, name: `bench ${o.label}`, forwardTo: FORWARD_TO, exhaustionPolicy: o.exhaustionPolicy, ...o.timing });
   await ranges.provision(api, pool.id, o.size);
   return { label: o.label, siteKey: site.siteKey, poolId: pool.id, size: o.size };
 }

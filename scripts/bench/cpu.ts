@@ -24,7 +24,7 @@ interface RawSnapshot extends Omit<CpuSnapshot, 'postgres'> {
 /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat, 100 on every mainstream Linux. */
 const TICKS_PER_SECOND = 100;
 
-function processCpu(pid: number | string | undefined): number {
+export function processCpu(pid: number | string | undefined): number {
   if (pid === undefined) return NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -37,7 +37,7 @@ function processCpu(pid: number | string | undefined): number {
 }
 
 /** Backends name their database in their process title: "postgres: [cluster: ]user dbname host(port) state". */
-function postgresBackends(database: string): Map<string, number> {
+export function postgresBackends(database: string): Map<string, number> {
   const backends = new Map<string, number>();
   try {
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -54,7 +54,7 @@ function postgresBackends(database: string): Map<string, number> {
   return backends;
 }
 
-async function redisCpu(redis: Redis): Promise<number> {
+export async function redisCpu(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
   const read = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
   return read('used_cpu_user') + read('used_cpu_sys');

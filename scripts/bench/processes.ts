@@ -14,12 +14,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** How a child ended: its exit code, or the signal that killed it (SIGKILL: it did not stop in time). */
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ChildServer {
   name: string;
   baseUrl: string;
   pid: number | undefined;
-  /** SIGTERM, then SIGKILL after 5 s; safe to call twice. */
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `stopTimeoutMs` (default 5 s); safe to call twice. */
+  stop(): Promise<ChildExit>;
+  /** The last few KB of its stdout and stderr. */
+  output(): string;
 }
 
 export interface StartChildOptions {
@@ -32,6 +40,8 @@ export interface StartChildOptions {
   /** Resolves true once the child answers like a started server. */
   isReady(baseUrl: string): Promise<boolean>;
   readyTimeoutMs?: number;
+  /** How long SIGTERM may take before SIGKILL (default 5 s). */
+  stopTimeoutMs?: number;
 }
 
 const OUTPUT_KEPT = 8_000;
@@ -45,9 +55,9 @@ export async function startChild(o: StartChildOptions): Promise<ChildServer> {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<ChildExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const baseUrl = `http://127.0.0.1:${o.port}`;
-  const server: ChildServer = { name: o.name, baseUrl, pid: child.pid, stop: () => stopChild(child, exited) };
+  const server: ChildServer = { name: o.name, baseUrl, pid: child.pid, stop: () => stopChild(child, exited, o.stopTimeoutMs ?? 5_000), output: () => output };
 
   const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
   while (Date.now() < deadline) {
@@ -61,11 +71,12 @@ export async function startChild(o: StartChildOptions): Promise<ChildServer> {
   throw new Error(`${o.name} was not ready within ${o.readyTimeoutMs ?? 60_000} ms:\n${output}`);
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+async function stopChild(child: ChildProcess, exited: Promise<ChildExit>, timeoutMs: number): Promise<ChildExit> {
+  if (child.exitCode !== null || child.signalCode !== null) return exited;
   child.kill('SIGTERM');
-  // The service drains in-flight requests and flushes lease history first; the bench data is dropped anyway.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
+  // The service drains in-flight requests and flushes lease history first.
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const exit = await exited;
   clearTimeout(timer);
+  return exit;
 }

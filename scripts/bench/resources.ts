@@ -10,8 +10,8 @@ export interface BenchDatabase {
 }
 
 /** A database of our own on the given server, so a run never touches anyone's data and leaves nothing behind. */
-export async function createPrivateDatabase(serverUrl: string): Promise<BenchDatabase> {
-  const name = `ct_bench_${randomBytes(6).toString('hex')}`;
+export async function createPrivateDatabase(serverUrl: string, stem = 'ct_bench'): Promise<BenchDatabase> {
+  const name = `${stem}_${randomBytes(6).toString('hex')}`;
   await withClient(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
@@ -43,7 +43,7 @@ export async function withClient<T>(url: string, work: (c: Client) => Promise<T>
 }
 
 /** A prefix no other user of a shared Redis has: the run deletes exactly the keys under it. */
-export const uniqueRedisPrefix = (): string => `ctbench_${randomBytes(6).toString('hex')}:`;
+export const uniqueRedisPrefix = (stem = 'ctbench'): string => `${stem}_${randomBytes(6).toString('hex')}:`;
 
 /** Deletes the keys under our own prefix (SCAN + UNLINK), never FLUSHDB/FLUSHALL on a shared server. */
 export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type autocannon from 'autocannon';
-import twilio from 'twilio';
 import { NEW_VISIT_BODY, trackingHeaders, type BenchPool, type LeasedVisit } from './arrange';
+import { ACCOUNT_SID, newCallSid, signedForm } from './twilio-signing';
 
 /** In the order each round runs them, after the bare route. */
 export const SERVICE_SCENARIOS = ['lease', 'heartbeat', 'voice', 'leaseSmall'] as const;
@@ -15,11 +14,6 @@ export interface Scenario {
   baseUrl: string;
   request: autocannon.Request;
 }
-
-const runTag = randomBytes(4).toString('hex');
-let callCounter = 0;
-/** Unique across requests and runs: CA + 32 hex digits, like Twilio's. */
-const nextCallSid = (): string => `CA${runTag}${(callCounter++).toString(16).padStart(24, '0')}`;
 
 export function bareScenario(baseUrl: string): Scenario {
   return {
@@ -61,7 +55,6 @@ export function heartbeatScenario(baseUrl: string, pool: BenchPool, visits: read
  */
 export function voiceScenario(baseUrl: string, authToken: string, visits: readonly LeasedVisit[]): Scenario {
   const webhookUrl = `${baseUrl}/webhooks/twilio/voice`;
-  const accountSid = `AC${'0'.repeat(32)}`;
   let i = 0;
   return {
     key: 'voice',
@@ -73,9 +66,8 @@ export function voiceScenario(baseUrl: string, authToken: string, visits: readon
       setupRequest: (r) => {
         const to = visits[i++ % visits.length].e164;
         const from = `+447700900${String(i % 1000).padStart(3, '0')}`;
-        const params = { AccountSid: accountSid, ApiVersion: '2010-04-01', CallSid: nextCallSid(), CallStatus: 'ringing', Direction: 'inbound', From: from, Caller: from, FromCountry: 'GB', To: to, Called: to, ToCountry: 'GB' };
-        const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, webhookUrl, params) };
-        return { ...r, headers, body: new URLSearchParams(params).toString() };
+        const params = { AccountSid: ACCOUNT_SID, ApiVersion: '2010-04-01', CallSid: newCallSid(), CallStatus: 'ringing', Direction: 'inbound', From: from, Caller: from, FromCountry: 'GB', To: to, Called: to, ToCountry: 'GB' };
+        return { ...r, ...signedForm(authToken, webhookUrl, params) };
       },
     },
   };

@@ -12,13 +12,32 @@ export interface ServiceSettings {
   adminApiKey: string;
   twilioAuthToken: string;
   cpuProfDir?: string;
+  /** Instances sharing one database must share these; default: throwaway keys of this instance's own. */
+  personalDataKeys?: PersonalDataKeys;
+  /** What Twilio is told to call (instances behind one load balancer share it); default: the instance's own address. */
+  publicBaseUrl?: string;
+  /** More variables, or overrides (CALL_QUEUE_DIR per instance, rate limits). */
+  env?: Record<string, string>;
+  name?: string;
+  stopTimeoutMs?: number;
 }
+
+export interface PersonalDataKeys {
+  PII_ENCRYPTION_KEYS: string;
+  PII_INDEX_KEY: string;
+}
+
+/** Throwaway keys: the bench's and the load test's data are dropped at the end. */
+export const throwawayPersonalDataKeys = (): PersonalDataKeys => ({
+  PII_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+  PII_INDEX_KEY: randomBytes(32).toString('base64'),
+});
 
 /** The real service, configured only through its environment, on loopback, as production runs it. */
 export async function startService(s: ServiceSettings): Promise<ChildServer> {
   const port = await freePort();
   return startChild({
-    name: 'service',
+    name: s.name ?? 'service',
     script: path.join(distDir, 'src/server.js'),
     nodeArgs: s.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(s.cpuProfDir)] : [],
     env: {
@@ -26,22 +45,23 @@ export async function startService(s: ServiceSettings): Promise<ChildServer> {
       NODE_ENV: 'production',
       PORT: String(port),
       HOST: '127.0.0.1',
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      PUBLIC_BASE_URL: s.publicBaseUrl ?? `http://127.0.0.1:${port}`,
       DATABASE_URL: s.databaseUrl,
       REDIS_URL: s.redisUrl,
       REDIS_KEY_PREFIX: s.redisKeyPrefix,
       ADMIN_API_KEY: s.adminApiKey,
-      // Throwaway keys: the bench's data is dropped at the end.
-      PII_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-      PII_INDEX_KEY: randomBytes(32).toString('base64'),
+      ...(s.personalDataKeys ?? throwawayPersonalDataKeys()),
       TWILIO_AUTH_TOKEN: s.twilioAuthToken,
       TELEPHONY_PROVIDER: 'simulated',
       LOG_LEVEL: 'error',
       SEED_DEMO: 'false',
-      // For the rate limiter planned with an allowlist; ignored until then.
+      // The load generator is one loopback address making thousands of visits: exempt it from the public
+      // endpoints' rate limits and new-visit quota (docs/security.md), or most of its visits would be refused.
       RATE_LIMIT_ALLOWLIST: '127.0.0.1/8',
+      ...s.env,
     },
     port,
+    stopTimeoutMs: s.stopTimeoutMs,
     isReady: async (base) => (await fetch(`${base}/readyz`)).ok,
   });
 }

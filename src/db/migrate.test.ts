@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrate, MIGRATIONS_DIR, splitStatements } from './migrate';
 import { PgliteDatabase } from './pglite-database';
+import { comingPartitions, listMonthPartitions } from './partitions';
 
 describe('splitStatements', () => {
   it('when statements end with semicolons on their lines, then each becomes one trimmed statement', () => {
@@ -29,6 +30,16 @@ describe('splitStatements', () => {
 
   it('when a semicolon sits inside a line (a string literal), then the statement is not cut there', () => {
     expect(splitStatements("INSERT INTO t VALUES ('a;b');\n")).toEqual(["INSERT INTO t VALUES ('a;b')"]);
+  });
+
+  it('when a statement has a dollar-quoted body, then the semicolons inside it do not cut it', () => {
+    const sql = "CREATE TABLE a (id int);\nDO $$\nBEGIN\n  PERFORM 1;\n  PERFORM 2;\nEND\n$$;\nSELECT $tag$ x;\n $tag$;\nSELECT $1::int;\n";
+
+    expect(splitStatements(sql)).toEqual(['CREATE TABLE a (id int)', 'DO $$\nBEGIN\n  PERFORM 1;\n  PERFORM 2;\nEND\n$$', 'SELECT $tag$ x;\n $tag$', 'SELECT $1::int']);
+  });
+
+  it('when a dollar-quoted body is never closed, then splitting fails rather than guessing', () => {
+    expect(() => splitStatements('DO $$ BEGIN PERFORM 1;\nEND;\n')).toThrow(/Unterminated/);
   });
 
   it('when the input is only whitespace and comments, then there are no statements', () => {
@@ -70,7 +81,38 @@ describe('migrate on PGlite', () => {
     expect(second).toEqual([]);
     expect(await appliedNames()).toEqual(shipped);
     const { rows } = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
-    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['call_events', 'calls', 'clients', 'leases', 'pools', 'sites', 'tracking_numbers', 'visits']));
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['call_events', 'calls', 'clients', 'job_runs', 'leases', 'page_views', 'pools', 'sites', 'tracking_numbers', 'visits']));
+  });
+
+  it('when visits and page views exist before they are partitioned, then every row lands in its month, keys and references hold, and this month and the next two are ready', async () => {
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '007')) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+    await migrate(db, dir);
+    const client = await db.query<{ id: string }>("INSERT INTO clients (name) VALUES ('Before partitions') RETURNING id");
+    const site = (await db.query<{ id: string }>("INSERT INTO sites (client_id, name, site_key) VALUES ($1, 'Shop', 'sk_before_partitions') RETURNING id", [client.rows[0].id])).rows[0].id;
+    await db.query(
+      `INSERT INTO visits (id, site_id, visitor_id, started_at, landing_page, source, medium) VALUES
+         ('vs_march', $1, 'vr_1', '2025-03-05T10:00:00Z', 'https://shop.example/', 'direct', 'none'),
+         ('vs_now', $1, 'vr_1', now(), 'https://shop.example/', 'direct', 'none'),
+         ('vs_ancient', $1, 'vr_1', '2001-01-01T00:00:00Z', 'https://shop.example/', 'direct', 'none')`,
+      [site],
+    );
+    await db.query("INSERT INTO page_views (id, site_id, visit_id, kind, url, viewed_at) VALUES (gen_random_uuid(), $1, 'vs_march', 'entry', 'https://shop.example/', '2025-03-05T10:00:00Z')", [site]);
+    for (const f of readdirSync(MIGRATIONS_DIR)) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+
+    await migrate(db, dir);
+
+    const where = await db.query<{ id: string; part: string }>('SELECT id, tableoid::regclass::text AS part FROM visits ORDER BY id');
+    const coming = comingPartitions('visits', new Date((await db.query<{ now: Date }>('SELECT now()')).rows[0].now), 2).map((p) => p.name);
+    expect(where.rows).toEqual([
+      { id: 'vs_ancient', part: 'visits_default' },
+      { id: 'vs_march', part: 'visits_2025_03' },
+      { id: 'vs_now', part: coming[0] },
+    ]);
+    expect((await db.query<{ part: string }>('SELECT tableoid::regclass::text AS part FROM page_views')).rows).toEqual([{ part: 'page_views_2025_03' }]);
+    expect((await listMonthPartitions(db, 'visits')).map((p) => p.name)).toEqual(['visits_2025_03', ...coming]);
+    expect((await listMonthPartitions(db, 'page_views')).map((p) => p.name)).toEqual(['page_views_2025_03', ...coming.map((n) => n.replace('visits', 'page_views'))]);
+    await db.query('DELETE FROM sites WHERE id = $1', [site]);
+    expect((await db.query('SELECT 1 FROM visits UNION ALL SELECT 1 FROM page_views')).rowCount).toBe(0);
   });
 
   it('when a new migration file appears, then only it is applied, in name order after the earlier ones', async () => {

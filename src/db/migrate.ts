@@ -30,11 +30,26 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<strin
   });
 }
 
-/** Splits a migration on statement-ending semicolons; our migrations keep to plain DDL (no $$ bodies). */
+/**
+ * Splits a migration into statements: a semicolon ends a statement when only whitespace follows it on
+ * its line. Dollar-quoted bodies (`DO $$ ... $$`, `$fn$ ... $fn$`) are kept whole, whatever they hold.
+ * `--` comments are dropped (our migrations put no `--` inside string literals).
+ */
 export function splitStatements(sql: string): string[] {
-  return sql
-    .replace(/--[^\n]*/g, '')
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const text = sql.replace(/--[^\n]*/g, '');
+  const statements: string[] = [];
+  const boundary = /\$([A-Za-z_][A-Za-z0-9_]*)?\$|;[ \t\r]*(?:\n|$)/g;
+  let start = 0;
+  for (let match = boundary.exec(text); match; match = boundary.exec(text)) {
+    if (match[0].startsWith('$')) {
+      const close = text.indexOf(match[0], match.index + match[0].length);
+      if (close === -1) throw new Error(`Unterminated dollar-quoted body ${match[0]} in migration`);
+      boundary.lastIndex = close + match[0].length;
+      continue;
+    }
+    statements.push(text.slice(start, match.index));
+    start = boundary.lastIndex;
+  }
+  statements.push(text.slice(start));
+  return statements.map((s) => s.trim()).filter(Boolean);
 }

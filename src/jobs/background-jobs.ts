@@ -8,7 +8,10 @@ import type { PoolStore } from '../pool/pool-store';
 import type { RetentionJob } from '../privacy/retention/retention-job';
 import type { Clock } from '../shared/clock';
 import type { SubjectLimits } from '../privacy/subject-limits';
+import type { Database } from '../db/database';
+import { ensureActivityPartitions } from '../db/partitions';
 import type { JobDefinition } from './job-scheduler';
+import type { JobRunLog } from './job-run-log';
 
 export interface JobDependencies {
   clock: Clock;
@@ -25,7 +28,30 @@ export interface JobDependencies {
   subjectLimits: SubjectLimits;
   /** When the retention job runs (config.retention.schedule). */
   retentionSchedule: string;
+  /** Where the partitions of visits and page views are kept ready. */
+  db: Database;
+  /** The history of single-instance runs, trimmed by a job of its own. */
+  jobRuns: JobRunLog;
+  /** Schedules replacing the built-in ones, by job name (config.jobScheduleOverrides). */
+  scheduleOverrides?: Record<string, string>;
 }
+
+/** Every job the service may schedule (number-reconciliation only with a real carrier account). */
+export const JOB_NAMES = [
+  'route-table-refresh',
+  'privacy-limits-refresh',
+  'call-queue-drain',
+  'reattribution',
+  'quarantine-release',
+  'retention',
+  'number-reconciliation',
+  'partition-maintenance',
+  'job-runs-trim',
+] as const;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long the history of job runs is kept. */
+const JOB_RUNS_KEPT_MS = 30 * DAY_MS;
 
 /** The service's scheduled work, by name. */
 export function backgroundJobs(d: JobDependencies): Record<string, JobDefinition> {
@@ -50,11 +76,21 @@ export function backgroundJobs(d: JobDependencies): Record<string, JobDefinition
     },
     { name: 'quarantine-release', schedule: '0 7 * * * *', singleInstance: true, jitterMs: 30_000, run: () => d.lifecycle.releaseDue(d.clock.now()) },
     // Deletes or anonymises what is past retention; batched and resumable, so one instance is enough.
-    { name: 'retention', schedule: d.retentionSchedule, singleInstance: true, jitterMs: 60_000, run: () => d.retention.run(d.clock.now()) },
+    { name: 'retention', schedule: d.retentionSchedule, singleInstance: true, jitterMs: 60_000, run: (context) => d.retention.run(d.clock.now(), context?.signal) },
+    // This month's and the next months' partitions of visits and page views (also run at start).
+    { name: 'partition-maintenance', schedule: '0 41 2 * * *', singleInstance: true, jitterMs: 60_000, run: () => ensureActivityPartitions(d.db, new Date(d.clock.now())) },
+    { name: 'job-runs-trim', schedule: '0 53 4 * * *', singleInstance: true, jitterMs: 60_000, run: () => d.jobRuns.deleteBefore(new Date(d.clock.now() - JOB_RUNS_KEPT_MS)) },
   ];
   if (d.reconciliation) {
     const reconciliation = d.reconciliation;
     jobs.push({ name: 'number-reconciliation', schedule: '0 23 */6 * * *', singleInstance: true, jitterMs: 60_000, run: () => reconciliation.run() });
   }
-  return Object.fromEntries(jobs.map((j) => [j.name, j]));
+  return Object.fromEntries(withOverrides(jobs, d.scheduleOverrides ?? {}).map((j) => [j.name, j]));
+}
+
+/** Jobs with the schedules the operator set instead of theirs; a name that is no job fails the start. */
+function withOverrides(jobs: JobDefinition[], overrides: Record<string, string>): JobDefinition[] {
+  const unknown = Object.keys(overrides).filter((name) => !(JOB_NAMES as readonly string[]).includes(name));
+  if (unknown.length) throw new Error(`JOB_SCHEDULE_OVERRIDES names no job: ${unknown.join(', ')} (jobs: ${JOB_NAMES.join(', ')})`);
+  return jobs.map((job) => (overrides[job.name] ? { ...job, schedule: overrides[job.name] } : job));
 }

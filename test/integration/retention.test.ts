@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { RetentionJob, type RetentionCounts } from '../../src/privacy/retention/retention-job';
 import { SqlRetentionStore, type RetentionStore } from '../../src/privacy/retention/retention-store';
+import { ensureActivityPartitions, listMonthPartitions } from '../../src/db/partitions';
 import { poolSettings } from '../../src/pool/pool-config-store';
 import { adminApi, BACKENDS, createTrackedSite, expectProblem, FORWARD_TO, inboundCall, visitWithNumber, WEBHOOKS } from '../support/fixtures';
 import { connectTestRedis } from '../support/redis';
@@ -20,7 +21,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const CALLER = '+442079460123';
 const OTHER_CALLER = '+442079460124';
 const NEWSLETTER_VISIT = { url: 'https://shop.example/offers?utm_source=newsletter&utm_medium=email&utm_campaign=spring' };
-const NO_COUNTS: RetentionCounts = { visits: 0, pageViews: 0, leases: 0, consents: 0, callsDetached: 0, callsAnonymised: 0, callLegs: 0, callEvents: 0, poolHolders: 0 };
+const NO_COUNTS: RetentionCounts = { visits: 0, pageViews: 0, leases: 0, consents: 0, callsDetached: 0, callsAnonymised: 0, callLegs: 0, callEvents: 0, poolHolders: 0, partitionsDropped: 0 };
 
 /** The columns that identify a person (or lead to one) and must be empty on an anonymised call. */
 const PERSONAL_CALL_COLUMNS = [
@@ -218,8 +219,10 @@ describe.each(BACKENDS)('retention on %s backends', (backend, available) => {
   });
 
   maybe('when a run is interrupted after one batch, then the next run finishes the work', async () => {
-    // Arrange: 25 old visits and 25 old calls, in batches of 10.
+    // Arrange: 25 old visits and 25 old calls, in batches of 10. Another client keeps its activity ten
+    // years, so no month is past every site's retention: the visits go batch by batch, not by the month.
     const site = await createTrackedSite(t);
+    await adminApi(t).patch(`/v1/clients/${(await createTrackedSite(t)).clientId}`, { activityRetentionDays: 3650 }).expect(200);
     const oldAt = t.clock.now();
     for (let i = 0; i < 25; i += 1) {
       await sql(
@@ -251,6 +254,56 @@ describe.each(BACKENDS)('retention on %s backends', (backend, available) => {
     expect(await count("calls WHERE source = 'google' AND medium = 'organic'")).toBe(25);
     expect(await count('call_events')).toBe(0);
     expect(await runRetention()).toEqual(NO_COUNTS);
+  });
+
+  describe('whole months (partitions of visits and page views)', () => {
+    const partitionNames = async () => [...(await listMonthPartitions(t.container.db, 'visits')), ...(await listMonthPartitions(t.container.db, 'page_views'))].map((p) => p.name);
+
+    maybe('when a month is past every site\'s retention, then its partitions are dropped, its calls keep their source, and younger months are untouched', async () => {
+      // Arrange: this month's and next month's partitions; an old visit (with page view and call) now, a young one next month.
+      setClock('2026-11-20T10:00:00Z');
+      await ensureActivityPartitions(t.container.db, new Date(t.clock.now()), 1);
+      const site = await createTrackedSite(t, { numbers: 2 });
+      const old = await visitWithNumber(t, site.siteKey, NEWSLETTER_VISIT);
+      const oldCall = await answeredCall(old.number.e164);
+      const ambiguous = await insertCall({ siteId: site.siteId, startedAt: t.clock.now() + 60_000, from: OTHER_CALLER, visitId: old.visitId, candidates: [old.visitId] });
+      setClock('2026-12-15T10:00:00Z');
+      const young = await visitWithNumber(t, site.siteKey, { url: 'https://shop.example/' });
+      const later = await insertCall({ siteId: site.siteId, startedAt: t.clock.now(), from: OTHER_CALLER, visitId: young.visitId });
+      await t.container.leaseHistory.flush();
+      setClock('2027-01-05T00:00:00Z');
+
+      // Act: 30 days back is 6 December, after the whole of November.
+      const counts = await runRetention();
+
+      // Assert: November is gone as partitions, December stays; calls kept the old visit's source.
+      expect(counts).toMatchObject({ partitionsDropped: 2, visits: 1, pageViews: 1, callsDetached: 2 });
+      expect(await partitionNames()).not.toEqual(expect.arrayContaining(['visits_2026_11']));
+      expect(await partitionNames()).toEqual(expect.arrayContaining(['visits_2026_12', 'page_views_2026_12']));
+      expect(await partitionNames()).not.toContain('page_views_2026_11');
+      expect(await callRow(oldCall.callSid)).toMatchObject({ visit_id: null, attribution_candidates: [], source: 'newsletter', medium: 'email', campaign: 'spring' });
+      expect(await callRow(ambiguous)).toMatchObject({ visit_id: null, attribution_candidates: [], source: 'newsletter' });
+      expect(await callRow(later)).toMatchObject({ visit_id: young.visitId, attribution_candidates: [{ visitId: young.visitId, leaseToken: 1, endedAt: null }] });
+      expect(await count('visits WHERE id = $1', [young.visitId])).toBe(1);
+      expect(await count('page_views WHERE visit_id = $1', [young.visitId])).toBe(1);
+      expect(await runRetention()).toEqual(NO_COUNTS);
+    });
+
+    maybe('when a month is past one site\'s retention but not past another\'s, then it stays and the first site\'s rows go one by one', async () => {
+      setClock('2026-11-20T10:00:00Z');
+      await ensureActivityPartitions(t.container.db, new Date(t.clock.now()), 1);
+      const [strict, lenient] = [await createTrackedSite(t), await createTrackedSite(t)];
+      await adminApi(t).patch(`/v1/clients/${lenient.clientId}`, { activityRetentionDays: 90 }).expect(200);
+      const visits = await Promise.all([strict, lenient].map((s) => visitWithNumber(t, s.siteKey, NEWSLETTER_VISIT)));
+      setClock('2027-01-05T00:00:00Z');
+
+      const counts = await runRetention();
+
+      expect(counts).toMatchObject({ partitionsDropped: 0, visits: 1, pageViews: 1 });
+      expect(await partitionNames()).toEqual(expect.arrayContaining(['visits_2026_11', 'page_views_2026_11']));
+      expect(await count('visits WHERE id = $1', [visits[0].visitId])).toBe(0);
+      expect(await count('visits WHERE id = $1', [visits[1].visitId])).toBe(1);
+    });
   });
 
   maybe('when retention settings are patched, then the client and site views show them, and invalid values are refused', async () => {
