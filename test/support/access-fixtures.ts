@@ -7,6 +7,7 @@ import type { TestApp } from './test-app';
 import { adminApi, createTrackedSite } from './fixtures';
 import { answeredCall, trackedVisitor } from './privacy-fixtures';
 import { listRoutes } from './route-inventory';
+import { declaredRoutes } from '../../src/shared/http/route-walk';
 
 /**
  * Arrange steps for the access-control suite: clients with everything a key could reach (site, pool,
@@ -103,36 +104,18 @@ export interface AdminRoute {
   guard: { permission: Permission; spec: GuardSpec } | null;
 }
 
-interface RouterLayer {
-  rawPath?: unknown;
-  route?: { path: unknown; stack: { method?: string; handle: unknown }[] };
-  handle: { stack?: RouterLayer[] };
-}
-
-const joinPath = (prefix: string, path: string) => (path === '/' || path === '' ? prefix || '/' : `${prefix.replace(/\/$/, '')}${path}`);
-const pathsOf = (declared: unknown): string[] => (Array.isArray(declared) ? declared.flat(Infinity) : [declared]).map(String);
-
 /**
  * Every /v1 route of the app (as listRoutes finds them) with the guard among its handlers. The guard
  * is recognised by its GUARD mark, so a route added without one shows up with `guard: null`.
  */
 export function adminRoutes(app: express.Express): AdminRoute[] {
   const guards = new Map<string, AdminRoute['guard']>();
-  const walk = (stack: RouterLayer[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const path of pathsOf(layer.route.path)) {
-          for (const handler of layer.route.stack) {
-            const mark = (handler.handle as Partial<Guard>)[GUARD];
-            if (mark) guards.set(`${(handler.method ?? '_all').toUpperCase()} ${joinPath(prefix, path)}`, mark);
-          }
-        }
-      } else if (Array.isArray(layer.handle.stack)) {
-        for (const mount of pathsOf(layer.rawPath ?? '/')) walk(layer.handle.stack, joinPath(prefix, mount));
-      }
+  for (const route of declaredRoutes(app)) {
+    for (const handler of route.handlers) {
+      const mark = (handler.handle as Partial<Guard>)[GUARD];
+      if (mark) guards.set(`${(handler.method ?? '_all').toUpperCase()} ${route.path}`, mark);
     }
-  };
-  walk((app.router as unknown as { stack: RouterLayer[] }).stack, '');
+  }
   return listRoutes(app)
     .filter((r) => r.path === '/v1' || r.path.startsWith('/v1/'))
     .map((r) => ({ ...r, guard: guards.get(`${r.method} ${r.path}`) ?? guards.get(`_ALL ${r.path}`) ?? null }));
