@@ -6,6 +6,10 @@ import { isStorableInstant } from '../shared/time';
 import type { CallLeg, CallRecord, CallStore } from './call-store';
 import type { AccessControl } from '../access/guard';
 import { accessOf } from '../access/authenticate';
+import { timeZoneParam } from '../reports/report-routes';
+import type { CallExportStore } from '../reports/call-export-store';
+import { streamCsv } from '../reports/calls-csv';
+import type { CallJourneyStore, JourneyVisit } from '../reports/call-journey-store';
 
 const storable = (v: string) => isStorableInstant(Date.parse(v));
 const instant = z.iso.datetime({ offset: true }).refine(storable, 'must be between the years 0001 and 9999 (UTC)');
@@ -16,6 +20,11 @@ export const listQuery = z.strictObject({
   to: instant.optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** GET /v1/calls.csv: the filters of GET /v1/calls (every call, no paging) and the zone of the local-time column. */
+export const csvQuery = listQuery.omit({ cursor: true, limit: true }).extend({
+  timeZone: timeZoneParam.meta({ description: 'IANA zone of the started_at_local column (default UTC).' }),
 });
 
 export function callView(c: CallRecord) {
@@ -73,6 +82,19 @@ export const legView = (l: CallLeg) => ({
   endedAt: l.endedAt?.toISOString() ?? null,
 });
 
+/** The journey of a call (GET /v1/calls/:callId): the visitor's visits and pages up to the call. */
+export const journeyView = (visits: JourneyVisit[] | null) =>
+  visits?.map((v) => ({
+    visitId: v.visitId,
+    startedAt: v.startedAt.toISOString(),
+    source: v.source,
+    medium: v.medium,
+    campaign: v.campaign,
+    referrer: v.referrer,
+    landingPage: v.landingPage,
+    pages: v.pages.map((p) => ({ kind: p.kind, url: p.url, title: p.title, viewedAt: p.viewedAt.toISOString() })),
+  })) ?? null;
+
 /** Cursor = the last row's position, opaque to clients. */
 const encodeCursor = (c: CallRecord) => Buffer.from(JSON.stringify([c.startedAt.toISOString(), c.id])).toString('base64url');
 
@@ -86,8 +108,21 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
   }
 }
 
-export function callRoutes(calls: CallStore, access: AccessControl): Router {
+/** Reads beyond the call store: the CSV export's pages and the journey of a call (src/reports). */
+export interface CallDetailStores {
+  exports: CallExportStore;
+  journeys: CallJourneyStore;
+}
+
+export function callRoutes(calls: CallStore, access: AccessControl, details: CallDetailStores): Router {
   const router = Router();
+  // Its own path, so '/v1/calls/:callId' never sees it ('calls.csv' is not a segment after '/v1/calls/').
+  router.get('/v1/calls.csv', access.guard('calls:read', { query: { siteId: 'site' } }), async (req, res) => {
+    const q = parseInput(csvQuery, req.query, 'query');
+    const scope = accessOf(res).clients;
+    const filters = { siteId: q.siteId, clientIds: scope === 'all' ? undefined : scope, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined };
+    await streamCsv(res, details.exports, filters, q.timeZone);
+  });
   router.get('/v1/calls', access.guard('calls:read', { query: { siteId: 'site' } }), async (req, res) => {
     const q = parseInput(listQuery, req.query, 'query');
     const scope = accessOf(res).clients;
@@ -105,7 +140,21 @@ export function callRoutes(calls: CallStore, access: AccessControl): Router {
   router.get('/v1/calls/:callId', access.guard('calls:read', { params: { callId: 'call' } }), async (req, res) => {
     const call = await calls.findById(parseInput(z.uuid(), req.params.callId, 'call id'));
     if (!call) throw new NotFoundError('No call with this id.');
-    res.json(callView(call));
+    const view = callView(call);
+    // The visit is gone (retention, erasure) or restricted when call.visit is null: then no journey.
+    // A restricted call is shown (restricted: true) but not processed further: no journey, no candidate sources.
+    const open = !call.restricted;
+    const journey = open && call.visitId && call.visit && call.siteId ? await details.journeys.journey(call.siteId, call.visitId, call.startedAt) : null;
+    // An ambiguous call names the visits it could be: each with its source, so the client can judge.
+    const ambiguous = open && call.attribution === 'ambiguous';
+    const sources = new Map((ambiguous ? await details.journeys.candidateSources(call.attributionCandidates.map((a) => a.visitId)) : []).map((s) => [s.visitId, s]));
+    res.json({
+      ...view,
+      attributionCandidates: ambiguous
+        ? view.attributionCandidates.map((a) => ({ ...a, source: sources.get(a.visitId)?.source ?? null, medium: sources.get(a.visitId)?.medium ?? null, campaign: sources.get(a.visitId)?.campaign ?? null }))
+        : view.attributionCandidates,
+      journey: journeyView(journey),
+    });
   });
   // The forwarded legs of a call (who rang, who answered, for how long), from <Number> status callbacks.
   router.get('/v1/calls/:callId/legs', access.guard('calls:read', { params: { callId: 'call' } }), async (req, res) => {

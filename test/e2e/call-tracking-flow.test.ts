@@ -94,7 +94,9 @@ describe.each(backends)('the whole call-tracking path on %s backends', (backend,
     });
     expect(call.endedAt).toBe('2026-11-30T10:02:00.000Z');
     const one = await api.get(`/v1/calls/${call.id}`).expect(200);
-    expect(one.body).toEqual(call);
+    // The call as listed, plus the visitor's journey (test/e2e/call-journey.test.ts checks it in depth).
+    expect(one.body).toEqual({ ...call, journey: expect.any(Array) });
+    expect(one.body.journey.map((v: { visitId: string }) => v.visitId)).toEqual([visit.body.visitId]);
 
     // The lease reached the lease history.
     await t.container.leaseHistory.flush();
