@@ -7,6 +7,7 @@ import { ACTIVITY_RETENTION_DAYS, CALL_RETENTION_MONTHS } from '../privacy/reten
 import type { Client, ClientStore } from './client-store';
 import type { AccessControl } from '../access/guard';
 import { accessOf } from '../access/authenticate';
+import { POOL_BLOCKING_TARGET } from '../pool/health/blocking-target';
 
 export const createClientBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
 export const updateClientBody = z
@@ -16,8 +17,9 @@ export const updateClientBody = z
     twilioAddressSid: z.string().regex(/^AD[0-9a-fA-F]{32}$/, 'must be a Twilio Address SID (AD followed by 32 hex digits)').nullable().optional(),
     activityRetentionDays: z.number().int().min(ACTIVITY_RETENTION_DAYS.min).max(ACTIVITY_RETENTION_DAYS.max).optional(),
     callRetentionMonths: z.number().int().min(CALL_RETENTION_MONTHS.min).max(CALL_RETENTION_MONTHS.max).optional(),
+    poolBlockingTarget: POOL_BLOCKING_TARGET.optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one of name, twilioBundleSid, twilioAddressSid, activityRetentionDays, callRetentionMonths');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of name, twilioBundleSid, twilioAddressSid, activityRetentionDays, callRetentionMonths, poolBlockingTarget');
 
 export const clientView = (c: Client) => ({
   id: c.id,
@@ -26,6 +28,7 @@ export const clientView = (c: Client) => ({
   twilioAddressSid: c.twilioAddressSid,
   activityRetentionDays: c.activityRetentionDays,
   callRetentionMonths: c.callRetentionMonths,
+  poolBlockingTarget: c.poolBlockingTarget,
   createdAt: c.createdAt.toISOString(),
 });
 

@@ -11,10 +11,12 @@ export interface Client {
   activityRetentionDays: number;
   /** How long call records are kept before they are anonymised, in calendar months (a site may override it). */
   callRetentionMonths: number;
+  /** The share of visits it accepts finding every number of a pool taken: what pool sizing advice aims at (0 < t < 1). */
+  poolBlockingTarget: number;
   createdAt: Date;
 }
 
-export type ClientChanges = Partial<Pick<Client, 'name' | 'twilioBundleSid' | 'twilioAddressSid' | 'activityRetentionDays' | 'callRetentionMonths'>>;
+export type ClientChanges = Partial<Pick<Client, 'name' | 'twilioBundleSid' | 'twilioAddressSid' | 'activityRetentionDays' | 'callRetentionMonths' | 'poolBlockingTarget'>>;
 
 export interface ClientStore {
   create(name: string): Promise<Client>;
@@ -30,10 +32,12 @@ interface ClientRow {
   twilio_address_sid: string | null;
   activity_retention_days: number;
   call_retention_months: number;
+  /** numeric: pg returns it as a string. */
+  pool_blocking_target: string | number;
   created_at: Date;
 }
 
-const COLUMNS = 'id, name, twilio_bundle_sid, twilio_address_sid, activity_retention_days, call_retention_months, created_at';
+const COLUMNS = 'id, name, twilio_bundle_sid, twilio_address_sid, activity_retention_days, call_retention_months, pool_blocking_target, created_at';
 
 const toClient = (r: ClientRow): Client => ({
   id: r.id,
@@ -42,6 +46,7 @@ const toClient = (r: ClientRow): Client => ({
   twilioAddressSid: r.twilio_address_sid,
   activityRetentionDays: r.activity_retention_days,
   callRetentionMonths: r.call_retention_months,
+  poolBlockingTarget: Number(r.pool_blocking_target),
   createdAt: r.created_at,
 });
 
@@ -71,10 +76,11 @@ export class SqlClientStore implements ClientStore {
          twilio_bundle_sid = CASE WHEN $3 THEN $4 ELSE twilio_bundle_sid END,
          twilio_address_sid = CASE WHEN $5 THEN $6 ELSE twilio_address_sid END,
          activity_retention_days = COALESCE($7, activity_retention_days),
-         call_retention_months = COALESCE($8, call_retention_months)
+         call_retention_months = COALESCE($8, call_retention_months),
+         pool_blocking_target = COALESCE($9, pool_blocking_target)
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, c.name ?? null, 'twilioBundleSid' in c, c.twilioBundleSid ?? null, 'twilioAddressSid' in c, c.twilioAddressSid ?? null,
-        c.activityRetentionDays ?? null, c.callRetentionMonths ?? null],
+        c.activityRetentionDays ?? null, c.callRetentionMonths ?? null, c.poolBlockingTarget ?? null],
     );
     return rows[0] ? toClient(rows[0]) : null;
   }

@@ -75,6 +75,8 @@ export const poolView = (p: Pool) => ({
   createdAt: p.createdAt.toISOString(),
 });
 
+export const listPoolsQuery = z.strictObject({ siteId: z.uuid() });
+
 export function poolRoutes(service: PoolService, clock: Clock, access: AccessControl): Router {
   const router = Router();
   router.post('/v1/pools', access.guard('pools:write', { body: { siteId: 'site' } }), async (req, res) => {
@@ -87,6 +89,10 @@ export function poolRoutes(service: PoolService, clock: Clock, access: AccessCon
     const { name, forwardTo, ...routing } = parseInput(updatePoolBody, req.body);
     const pool = await service.updatePool(poolId, { name, forwardTo, ...toRouting(routing) });
     res.json(poolView(pool));
+  });
+  router.get('/v1/pools', access.guard('pools:read', { query: { siteId: 'site' } }), async (req, res) => {
+    const q = parseInput(listPoolsQuery, req.query, 'query');
+    res.json({ data: (await service.listPools(q.siteId)).map(poolView) });
   });
   router.get('/v1/pools/:poolId/numbers', access.guard('numbers:read', { params: { poolId: 'pool' } }), async (req, res) => {
     const poolId = parseInput(z.uuid(), req.params.poolId, 'pool id');

@@ -84,6 +84,12 @@ export class PoolService {
     return this.numbers.listDetailsByPool(poolId);
   }
 
+  /** A site's pools; an unknown site is a 404 rather than an empty list. */
+  async listPools(siteId: string): Promise<Pool[]> {
+    if (!(await this.sites.findById(siteId))) throw new NotFoundError('No site with this siteId.');
+    return this.pools.listBySite(siteId);
+  }
+
   async getPool(poolId: string): Promise<Pool> {
     const pool = await this.pools.findById(poolId);
     if (!pool) throw new NotFoundError('No pool with this id.');

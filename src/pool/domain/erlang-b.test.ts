@@ -68,3 +68,39 @@ describe('offered traffic of a pool', () => {
     expect(offeredTrafficErlangs(2000, holding)).toBeCloseTo(1700, 9);
   });
 });
+
+/**
+ * The same tables to four or five significant figures: Erlangs that N numbers carry at 1 % and 5 %
+ * blocking. N = 1 is exact by hand (A = B / (1 - B): 0.0101 and 0.0526); the others are the usual
+ * published Erlang B table values (15 lines at 1 % = 8.108 is erlang.com's worked example; the Carrier
+ * Grade Voice over IP table, Appendix A, gives the same rows to one decimal). docs/pool-health.md lists them.
+ */
+const PUBLISHED: [number, number, number][] = [
+  [1, 0.0101, 0.0526],
+  [2, 0.1526, 0.3813],
+  [5, 1.3608, 2.2185],
+  [10, 4.4612, 6.2157],
+  [15, 8.108, 10.633],
+  [20, 12.031, 15.249],
+  [50, 37.901, 44.533],
+  [100, 84.064, 95.238],
+];
+
+describe('Erlang B against the published table to four figures', () => {
+  it.each(PUBLISHED)('when %i numbers are offered the published traffic, then they block 1 %% and 5 %% of visits', (numbers, at1, at5) => {
+    expect(erlangB(numbers, at1)).toBeCloseTo(0.01, 4);
+    expect(erlangB(numbers, at5)).toBeCloseTo(0.05, 4);
+  });
+
+  it.each(PUBLISHED)('when the traffic is just under or over what %i numbers carry, then that many or one more is recommended', (numbers, at1, at5) => {
+    expect(recommendedPoolSize(at1 * 0.998, 0.01)).toBe(numbers);
+    expect(recommendedPoolSize(at1 * 1.002, 0.01)).toBe(numbers + 1);
+    expect(recommendedPoolSize(at5 * 0.998, 0.05)).toBe(numbers);
+    expect(recommendedPoolSize(at5 * 1.002, 0.05)).toBe(numbers + 1);
+  });
+
+  it('when the traffic grows, then the blocking of a fixed pool only grows', () => {
+    const blockings = [1, 2, 4, 8, 16].map((a) => erlangB(10, a));
+    expect(blockings).toEqual([...blockings].sort((x, y) => x - y));
+  });
+});
