@@ -1,5 +1,6 @@
 import type { Database } from '../db/database';
 import { getLogger } from '../shared/logging/logger';
+import { recordCallEvent } from '../integrations/call-outbox';
 import { reattributeFromHistory, type HistoricLease } from './domain/reattribution';
 
 const log = getLogger('reattribution');
@@ -18,7 +19,11 @@ interface PendingCall {
  * over it. Called by a scheduled job; the caller makes sure the history is complete first.
  */
 export class CallReattribution {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** When a late credit happened, for its call.attributed event (the container's clock). */
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Re-attributes up to one batch of waiting calls; returns how many were settled. */
   async run(): Promise<{ settled: number; credited: number }> {
@@ -40,12 +45,16 @@ export class CallReattribution {
       const graceMs = call.grace_seconds * 1000;
       const leases = await this.leasesAround(call.number_id, call.started_at, graceMs);
       const a = reattributeFromHistory(call.number_id, leases, at, graceMs);
-      await this.db.query(
-        `UPDATE calls SET visit_id = $2, attribution = $3, attribution_candidates = $4::jsonb, lease_token = $5,
-                          needs_reattribution = false, updated_at = now()
-          WHERE id = $1 AND needs_reattribution`,
-        [call.id, a.visitId, a.method, JSON.stringify(a.candidates), a.leaseToken],
-      );
+      // The credit and its call.attributed event commit together (the event only if this run settled the call).
+      await this.db.transaction(async (tx) => {
+        const settled = await tx.query(
+          `UPDATE calls SET visit_id = $2, attribution = $3, attribution_candidates = $4::jsonb, lease_token = $5,
+                            needs_reattribution = false, updated_at = now()
+            WHERE id = $1 AND needs_reattribution`,
+          [call.id, a.visitId, a.method, JSON.stringify(a.candidates), a.leaseToken],
+        );
+        if (settled.rowCount && a.visitId) await recordCallEvent(tx, 'call.attributed', call.id, this.now());
+      });
       if (a.visitId) credited += 1;
     }
     if (rows.length) log.info('calls re-attributed from lease history', { settled: rows.length, credited });

@@ -1,5 +1,6 @@
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import { PersonalDataCipher } from '../privacy/personal-data-cipher';
+import { recordCallEvent } from '../integrations/call-outbox';
 import type { AttributionCandidate, AttributionMethod } from './domain/attribution';
 import type { CallStatus } from './domain/call-status';
 import { statusRank } from './domain/call-status';
@@ -157,7 +158,8 @@ export interface CallQuery {
 export type EventOutcome = 'applied' | 'duplicate';
 
 export interface CallStore {
-  recordInbound(call: InboundCall): Promise<void>;
+  /** 'duplicate' when the voice webhook was already recorded (a retry): nothing changes then. */
+  recordInbound(call: InboundCall): Promise<EventOutcome>;
   applyStatus(update: StatusUpdate): Promise<EventOutcome>;
   applyDialOutcome(outcome: DialOutcome): Promise<EventOutcome>;
   applyLegStatus(update: LegStatusUpdate): Promise<EventOutcome>;
@@ -284,6 +286,11 @@ function toCall(r: CallRow, cipher: PersonalDataCipher): CallRecord {
   };
 }
 
+const CREDITED_TO_A_VISIT: readonly AttributionMethod[] = ['lease', 'grace', 'ambiguous'];
+
+/** Whether recording this voice webhook also tells of call.attributed (a visit was credited at once). */
+const creditedToAVisit = (c: InboundCall): boolean => c.visitId !== null && CREDITED_TO_A_VISIT.includes(c.attribution);
+
 interface LegRow {
   call_sid: string;
   to_number: string | null;
@@ -307,39 +314,60 @@ export class SqlCallStore implements CallStore {
   /**
    * First delivery of the voice webhook wins: a retried webhook (same CallSid) does not re-attribute,
    * while a row that an early status callback created is completed with the routing facts. The
-   * caller's previous call to the same site is linked in the same statement (repeat callers).
+   * caller's previous call to the same site is linked in the same statement (repeat callers). The
+   * first recording writes the call's events to the outbox (docs/webhooks.md): call.started,
+   * call.attributed when a visit is credited, and call.completed when the final status came first.
    */
-  async recordInbound(c: InboundCall): Promise<void> {
-    await this.db.query(
-      `INSERT INTO calls (call_sid, site_id, pool_id, number_id, from_number, to_number, direction, status, status_rank,
-                          started_at, forwarded_to, visit_id, attribution, attribution_candidates, lease_token,
-                          needs_reattribution, static_source, previous_call_id, inbound_recorded,
-                          caller_name, forwarded_from, from_city, from_state, from_zip, from_country, stir_verstat,
-                          from_index, restricted, anonymised_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17,
-               (SELECT p.id FROM calls p
-                 WHERE NOT $26 AND p.site_id = $2 AND p.from_index = $25 AND p.call_sid <> $1 AND p.inbound_recorded AND p.started_at <= $10
-                 ORDER BY p.started_at DESC, p.id DESC LIMIT 1),
-               true, $18, $19, $20, $21, $22, $23, $24, $25, $26, CASE WHEN $27 THEN now() END)
-       ON CONFLICT (call_sid) DO UPDATE SET
-         site_id = EXCLUDED.site_id, pool_id = EXCLUDED.pool_id, number_id = EXCLUDED.number_id,
-         from_number = CASE WHEN $27 THEN NULL ELSE COALESCE(calls.from_number, EXCLUDED.from_number) END, to_number = EXCLUDED.to_number,
-         from_index = CASE WHEN $27 THEN NULL ELSE COALESCE(calls.from_index, EXCLUDED.from_index) END, restricted = EXCLUDED.restricted,
-         anonymised_at = COALESCE(calls.anonymised_at, EXCLUDED.anonymised_at),
-         direction = EXCLUDED.direction, started_at = LEAST(calls.started_at, EXCLUDED.started_at),
-         forwarded_to = EXCLUDED.forwarded_to, visit_id = EXCLUDED.visit_id, attribution = EXCLUDED.attribution,
-         attribution_candidates = EXCLUDED.attribution_candidates, lease_token = EXCLUDED.lease_token,
-         needs_reattribution = EXCLUDED.needs_reattribution, static_source = EXCLUDED.static_source,
-         previous_call_id = EXCLUDED.previous_call_id, inbound_recorded = true, updated_at = now(),
-         caller_name = EXCLUDED.caller_name, forwarded_from = EXCLUDED.forwarded_from, from_city = EXCLUDED.from_city,
-         from_state = EXCLUDED.from_state, from_zip = EXCLUDED.from_zip, from_country = EXCLUDED.from_country,
-         stir_verstat = EXCLUDED.stir_verstat
-       WHERE NOT calls.inbound_recorded`,
+  async recordInbound(c: InboundCall): Promise<EventOutcome> {
+    // One statement (data-modifying CTEs), so the call and its events commit together without holding
+    // a transaction open across round trips on the webhook's path.
+    const { rows } = await this.db.query<{ id: string }>(
+      `WITH recorded AS (
+       INSERT INTO calls (call_sid, site_id, pool_id, number_id, from_number, to_number, direction, status, status_rank,
+                            started_at, forwarded_to, visit_id, attribution, attribution_candidates, lease_token,
+                            needs_reattribution, static_source, previous_call_id, inbound_recorded,
+                            caller_name, forwarded_from, from_city, from_state, from_zip, from_country, stir_verstat,
+                            from_index, restricted, anonymised_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17,
+                 (SELECT p.id FROM calls p
+                   WHERE NOT $26 AND p.site_id = $2 AND p.from_index = $25 AND p.call_sid <> $1 AND p.inbound_recorded AND p.started_at <= $10
+                   ORDER BY p.started_at DESC, p.id DESC LIMIT 1),
+                 true, $18, $19, $20, $21, $22, $23, $24, $25, $26, CASE WHEN $27 THEN now() END)
+         ON CONFLICT (call_sid) DO UPDATE SET
+           site_id = EXCLUDED.site_id, pool_id = EXCLUDED.pool_id, number_id = EXCLUDED.number_id,
+           from_number = CASE WHEN $27 THEN NULL ELSE COALESCE(calls.from_number, EXCLUDED.from_number) END, to_number = EXCLUDED.to_number,
+           from_index = CASE WHEN $27 THEN NULL ELSE COALESCE(calls.from_index, EXCLUDED.from_index) END, restricted = EXCLUDED.restricted,
+           anonymised_at = COALESCE(calls.anonymised_at, EXCLUDED.anonymised_at),
+           direction = EXCLUDED.direction, started_at = LEAST(calls.started_at, EXCLUDED.started_at),
+           forwarded_to = EXCLUDED.forwarded_to, visit_id = EXCLUDED.visit_id, attribution = EXCLUDED.attribution,
+           attribution_candidates = EXCLUDED.attribution_candidates, lease_token = EXCLUDED.lease_token,
+           needs_reattribution = EXCLUDED.needs_reattribution, static_source = EXCLUDED.static_source,
+           previous_call_id = EXCLUDED.previous_call_id, inbound_recorded = true, updated_at = now(),
+           caller_name = EXCLUDED.caller_name, forwarded_from = EXCLUDED.forwarded_from, from_city = EXCLUDED.from_city,
+           from_state = EXCLUDED.from_state, from_zip = EXCLUDED.from_zip, from_country = EXCLUDED.from_country,
+           stir_verstat = EXCLUDED.stir_verstat
+         WHERE NOT calls.inbound_recorded
+         RETURNING id, call_sid, site_id, status_rank, started_at, ended_at
+       ), events AS (
+         INSERT INTO call_outbox (type, call_id, call_sid, site_id, occurred_at)
+         SELECT e.type, r.id, r.call_sid, r.site_id, e.at
+           FROM recorded r
+           CROSS JOIN LATERAL (VALUES (1, 'call.started', r.started_at, true),
+                                      (2, 'call.attributed', r.started_at, $28::boolean),
+                                      (3, 'call.completed', COALESCE(r.ended_at, r.started_at), r.status_rank = 3)) AS e(n, type, at, wanted)
+          WHERE e.wanted AND r.site_id IS NOT NULL
+          ORDER BY e.n
+         ON CONFLICT (call_id, type) DO NOTHING
+       )
+       SELECT id FROM recorded`,
       [c.callSid, c.siteId, c.poolId, c.numberId, this.cipher.sealNullable(c.from), c.to, c.direction, c.status, statusRank(c.status), c.startedAt,
         c.forwardedTo, c.visitId, c.attribution, JSON.stringify(c.candidates), c.leaseToken, c.needsReattribution, c.staticSource,
         this.cipher.sealNullable(c.caller?.name), this.cipher.sealNullable(c.caller?.forwardedFrom), c.caller?.city ?? null, c.caller?.state ?? null, c.caller?.zip ?? null,
-        c.caller?.country ?? null, c.caller?.stirVerstat ?? null, this.cipher.indexNullable('phone', c.from), c.restricted ?? false, c.anonymised ?? false],
+        c.caller?.country ?? null, c.caller?.stirVerstat ?? null, this.cipher.indexNullable('phone', c.from), c.restricted ?? false, c.anonymised ?? false,
+        creditedToAVisit(c)],
     );
+    // No row: the voice webhook was recorded before (ON CONFLICT ... WHERE), and its events with it.
+    return rows.length ? 'applied' : 'duplicate';
   }
 
   async applyStatus(u: StatusUpdate): Promise<EventOutcome> {
@@ -348,7 +376,9 @@ export class SqlCallStore implements CallStore {
       if (fresh.rowCount === 0) return 'duplicate';
       const rank = statusRank(u.status);
       const final = rank === 3;
-      await tx.query(
+      // The rank before this event, under the row's lock: the first final status is told apart from later ones.
+      const before = await tx.query<{ status_rank: number }>('SELECT status_rank FROM calls WHERE call_sid = $1 FOR UPDATE', [u.callSid]);
+      const { rows } = await tx.query<{ id: string; status_rank: number; inbound_recorded: boolean; ended_at: Date | null }>(
         `INSERT INTO calls (call_sid, status, status_rank, started_at, duration_seconds, ended_at, answered_at, from_number, to_number, from_index)
          VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $4::timestamptz END, CASE WHEN $2 = 'in-progress' THEN $4::timestamptz END, $7, $8, $9)
          ON CONFLICT (call_sid) DO UPDATE SET
@@ -357,9 +387,14 @@ export class SqlCallStore implements CallStore {
            duration_seconds = COALESCE(EXCLUDED.duration_seconds, calls.duration_seconds),
            ended_at = COALESCE(calls.ended_at, EXCLUDED.ended_at),
            answered_at = COALESCE(calls.answered_at, EXCLUDED.answered_at),
-           updated_at = now()`,
+           updated_at = now()
+         RETURNING id, status_rank, inbound_recorded, ended_at`,
         [u.callSid, u.status, rank, u.at, u.durationSeconds ?? null, final, this.cipher.sealNullable(u.from), u.to ?? null, this.cipher.indexNullable('phone', u.from)],
       );
+      const call = rows[0];
+      const wasFinal = (before.rows[0]?.status_rank ?? 0) === 3;
+      // A call whose voice webhook has not been recorded yet has no site: recordInbound tells of it then.
+      if (call.status_rank === 3 && !wasFinal && call.inbound_recorded) await recordCallEvent(tx, 'call.completed', call.id, call.ended_at ?? u.at);
       return 'applied';
     });
   }
@@ -442,8 +477,9 @@ export class SqlCallStore implements CallStore {
     return r ? { visitId: r.visit_id, source: r.source, medium: r.medium, staticSource: r.static_source } : null;
   }
 
-  async findById(id: string): Promise<CallRecord | null> {
-    const { rows } = await this.db.query<CallRow>(`${SELECT_CALL} WHERE c.id = $1`, [id]);
+  /** `within`: a transaction to read in (the outbox dispatcher reads the call in its own). */
+  async findById(id: string, within: Queryable = this.db): Promise<CallRecord | null> {
+    const { rows } = await within.query<CallRow>(`${SELECT_CALL} WHERE c.id = $1`, [id]);
     return rows[0] ? toCall(rows[0], this.cipher) : null;
   }
 

@@ -61,6 +61,15 @@ export class PgDatabase implements Database {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
+    // A checked-out client is not covered by the pool's 'error' listener: without its own, a connection
+    // cut mid-transaction is an unhandled 'error' event and ends the process. The query in flight fails
+    // anyway; the broken client is then destroyed rather than returned to the pool.
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+      log.warn('postgres connection lost during a transaction', { error: err });
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(queryable((sql, params) => client.query(sql, params as unknown[])));
@@ -70,7 +79,8 @@ export class PgDatabase implements Database {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 

@@ -1,12 +1,18 @@
 import type { Queryable } from '../db/database';
+import { forgetCallEvents } from '../integrations/call-outbox';
 
 /**
  * SET clause for `UPDATE calls c ... FROM visits v` (v = the call's visit): a call about to lose its visit
- * keeps the visit's source, medium and campaign (unless it has its own), so reports still count it.
+ * keeps the visit's source, medium, campaign, keyword (term), content and landing page (unless it has
+ * its own: the call-source-snapshot job usually copied them already), so reports still count it. The
+ * landing page is kept without its query string and fragment (see migration 009).
  */
 export const KEEP_VISIT_SOURCE = `source = CASE WHEN c.source IS NULL THEN v.source ELSE c.source END,
        medium = CASE WHEN c.source IS NULL THEN v.medium ELSE c.medium END,
-       campaign = CASE WHEN c.source IS NULL THEN v.campaign ELSE c.campaign END`;
+       campaign = CASE WHEN c.source IS NULL THEN v.campaign ELSE c.campaign END,
+       term = CASE WHEN c.source IS NULL THEN v.term ELSE c.term END,
+       content = CASE WHEN c.source IS NULL THEN v.content ELSE c.content END,
+       landing_page = CASE WHEN c.source IS NULL THEN split_part(split_part(v.landing_page, '#', 1), '?', 1) ELSE c.landing_page END`;
 
 export interface CallToAnonymise {
   id: string;
@@ -19,8 +25,9 @@ export interface CallToAnonymise {
  * Anonymises calls (retention and erasure alike): what remains is date, duration, status, attribution
  * method, source/medium/campaign (taken from the visit first if the call has none yet), static source,
  * site, pool and number; the caller, their location, the visit and repeat-caller links, recordings and
- * forwarded legs go (and with them any restriction: nothing personal is left to restrict). Runs inside
- * the caller's transaction.
+ * forwarded legs go (and with them any restriction: nothing personal is left to restrict), and so do the
+ * calls' webhook events and deliveries, sent or pending (their bodies carry the caller). Runs inside the
+ * caller's transaction.
  */
 export async function anonymiseCalls(tx: Queryable, calls: readonly CallToAnonymise[], now: Date): Promise<{ calls: number; legs: number; events: number }> {
   if (!calls.length) return { calls: 0, legs: 0, events: 0 };
@@ -28,6 +35,7 @@ export async function anonymiseCalls(tx: Queryable, calls: readonly CallToAnonym
   const ids = calls.map((c) => c.id);
   const legs = await tx.query<{ call_sid: string }>('DELETE FROM call_legs WHERE parent_call_sid = ANY($1::text[]) RETURNING call_sid', [sids]);
   const events = await tx.query('DELETE FROM call_events WHERE call_sid = ANY($1::text[])', [[...sids, ...legs.rows.map((l) => l.call_sid)]]);
+  await forgetCallEvents(tx, ids);
   const updated = await tx.query(
     `UPDATE calls c SET
        ${KEEP_VISIT_SOURCE},

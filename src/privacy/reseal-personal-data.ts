@@ -8,6 +8,9 @@ const SEALED_COLUMNS: { table: string; key: string; column: string; indexColumn?
   { table: 'calls', key: 'id', column: 'forwarded_from' },
   { table: 'visits', key: 'id', column: 'ip_address' },
   { table: 'privacy_requests', key: 'id', column: 'subject_sealed' },
+  { table: 'sites', key: 'id', column: 'ga4_api_secret_sealed' },
+  { table: 'webhook_endpoints', key: 'id', column: 'secret_sealed' },
+  { table: 'deliveries', key: 'id', column: 'body_sealed' },
 ];
 
 /**
