@@ -97,7 +97,11 @@ export class SqlVisitStore implements VisitStore {
               user_agent text, browser text, os text, device_type text, ip_address text, country text, asn integer,
               isp text, ga_client_id text, ga_session_id text)
          JOIN sites s ON s.id = r.site_id
-       ON CONFLICT (id, started_at) DO UPDATE SET last_seen_at = GREATEST(visits.last_seen_at, EXCLUDED.last_seen_at)
+       ON CONFLICT (id, started_at) DO UPDATE SET last_seen_at = GREATEST(visits.last_seen_at, EXCLUDED.last_seen_at),
+         -- gtag may set its cookies after our script first ran: a later snapshot fills in the GA ids, and
+         -- the latest GA session wins (a GA session restarts after 30 idle minutes), so a call joins it.
+         ga_client_id = COALESCE(visits.ga_client_id, EXCLUDED.ga_client_id),
+         ga_session_id = COALESCE(EXCLUDED.ga_session_id, visits.ga_session_id)
          WHERE visits.site_id = EXCLUDED.site_id`,
       [JSON.stringify(rows)],
     );
