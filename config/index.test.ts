@@ -49,6 +49,9 @@ describe('loadConfig', () => {
         personalData: { encryptionKeys: [{ id: 'k1', key: ENCRYPTION_KEY }], indexKey: INDEX_KEY },
         retention: { schedule: '0 17 3 * * *', batchSize: 1000 },
         rateLimits: { ipPerMinute: 300, sitePerMinute: 30_000, newVisitsPerIp: 20, newVisitsWindowSeconds: 600, allowlist: expect.any(BlockList) },
+        ga4Endpoint: 'https://www.google-analytics.com/mp/collect',
+        // Outside production, client webhooks may point at this machine and private networks.
+        webhooks: { allowPrivateUrls: true },
       });
       expect(config.rateLimits.allowlist.rules).toEqual([]);
     });

@@ -54,6 +54,13 @@ export interface AppConfig {
   metricsToken?: string;
   /** A second listener (on HOST) serving GET /metrics without authentication, for a private network. */
   metricsPort?: number;
+  /** Where GA4 Measurement Protocol events go (GA4_ENDPOINT): Google's, its EU endpoint, or a test receiver. */
+  ga4Endpoint: string;
+  /**
+   * Client webhooks (docs/webhooks.md). allowPrivateUrls: URLs may point at loopback and private
+   * addresses; off in production (SSRF) unless WEBHOOK_ALLOW_PRIVATE_URLS=true, on elsewhere unless =false.
+   */
+  webhooks: { allowPrivateUrls: boolean };
 }
 
 export interface RateLimitSettings {
@@ -156,6 +163,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
+    ga4Endpoint: e.GA4_ENDPOINT ?? 'https://www.google-analytics.com/mp/collect',
+    webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? e.NODE_ENV !== 'production' },
   };
 }
 

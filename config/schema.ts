@@ -149,6 +149,8 @@ export const envSchema = z.object({
   RATE_LIMIT_ALLOWLIST: optionalString.pipe(ipAllowlist.optional()),
   METRICS_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
   METRICS_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),
+  GA4_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  WEBHOOK_ALLOW_PRIVATE_URLS: booleanFlag,
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

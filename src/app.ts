@@ -9,7 +9,9 @@ import { healthRoutes } from './health/health-routes';
 import { clientRoutes } from './clients/client-routes';
 import { siteRoutes } from './sites/site-routes';
 import { poolRoutes } from './pool/pool-routes';
+import { poolHealthRoutes } from './pool/health/pool-health-routes';
 import { callRoutes } from './calls/call-routes';
+import { reportRoutes } from './reports/report-routes';
 import { trackingRoutes } from './tracking/tracking-routes';
 import { voiceWebhookRoutes } from './telephony/voice-webhook-routes';
 import { callProgressRoutes } from './telephony/call-progress-routes';
@@ -22,6 +24,8 @@ import { protectedMetricsRoutes } from './metrics/metrics-routes';
 import { countFailedBackends } from './metrics/backend-errors';
 import { securityHeaders } from './shared/http/security-headers';
 import { openApiRoutes } from './openapi/openapi-routes';
+import { webhookRoutes } from './integrations/webhook-routes';
+import { dashboardRoutes } from './dashboard/dashboard-routes';
 
 /** The HTTP surface: public tracking API, carrier webhooks, authenticated admin API. */
 export function createApp(c: Container): express.Express {
@@ -42,14 +46,18 @@ export function createApp(c: Container): express.Express {
   app.use(voiceWebhookRoutes(c.services.calls, c.clock, signing, c.metrics));
   app.use(callProgressRoutes(c.services.calls, c.clock, signing, c.metrics));
 
+  app.use(dashboardRoutes());
   // Everything under /v1 is the authenticated admin API; its routers declare their full paths.
   app.use('/v1', authenticate(c.access.authenticator), express.json({ limit: '64kb' }), auditAdminWrites(c.privacy.audit));
   app.use(clientRoutes(c.stores.clients, c.access.control));
   app.use(apiKeyRoutes(c.access.keys, c.stores.clients, c.access.authenticator, c.access.control, c.clock));
   app.use(siteRoutes(c.services.sites, c.config.publicBaseUrl, c.access.control));
   app.use(poolRoutes(c.services.pools, c.clock, c.access.control));
+  app.use(poolHealthRoutes(c.poolHealth, c.clock, c.access.control));
   app.use(numberRoutes({ numbers: c.stores.numbers, lifecycle: c.numberLifecycle, reconciliation: c.reconciliation, onNumbersChanged: () => c.numberDirectory.invalidate() }, c.clock, c.access.control));
-  app.use(callRoutes(c.stores.calls, c.access.control));
+  app.use(callRoutes(c.stores.calls, c.access.control, c.reports));
+  app.use(webhookRoutes({ endpoints: c.integrations.endpoints, deliveries: c.integrations.deliveries, allowPrivateUrls: c.config.webhooks.allowPrivateUrls, clock: c.clock }, c.access.control));
+  app.use(reportRoutes(c.reports.store, c.clock, c.access.control));
   app.use(privacyRoutes(c.privacy.service, c.privacy.audit, c.clock, c.access.control));
 
   app.use(notFoundHandler);

@@ -16,6 +16,9 @@ import { RedisPoolStore } from './pool/redis/redis-pool-store';
 import { PoolService } from './pool/pool-service';
 import { LeaseHistoryWriter } from './pool/lease-history-writer';
 import { PoolRecovery } from './pool/pool-recovery';
+import { SqlPoolHealthStore } from './pool/health/pool-health-store';
+import { PoolHealthSampler } from './pool/health/pool-health-sampler';
+import { PoolHealthService } from './pool/health/pool-health-service';
 import { SqlNumberStore } from './numbers/number-store';
 import { NumberDirectory } from './numbers/number-directory';
 import { SimulatedProvider } from './telephony/simulated-provider';
@@ -33,9 +36,14 @@ import { TrackingScripts } from './tracking/tracking-script';
 import { SqlConsentStore } from './tracking/consent-store';
 import { ConsentService } from './tracking/consent-service';
 import { SqlCallStore } from './calls/call-store';
+import { SqlReportStore } from './reports/report-store';
+import { SqlCallExportStore } from './reports/call-export-store';
+import { SqlCallJourneyStore } from './reports/call-journey-store';
 import { CallService } from './calls/call-service';
 import { CallWhisper } from './calls/call-whisper';
 import { CallReattribution } from './calls/call-reattribution';
+import { buildCallIntegrations, type CallIntegrations } from './integrations/call-integrations';
+import { Ga4Target } from './integrations/ga4/ga4-target';
 import { CallWriter } from './calls/durable/call-writer';
 import { callWriteSealing } from './calls/durable/call-write-sealing';
 import { PersonalDataCipher } from './privacy/personal-data-cipher';
@@ -91,7 +99,11 @@ export interface Container {
     visits: SqlVisitStore;
     calls: SqlCallStore;
   };
+  /** Reads for reports, the calls CSV export and call journeys (src/reports). */
+  reports: { store: SqlReportStore; exports: SqlCallExportStore; journeys: SqlCallJourneyStore };
   services: { sites: SiteService; pools: PoolService; visits: VisitService; calls: CallService };
+  /** Pool utilisation, exhaustion and sizing advice (GET /v1/pools/{id}/health), from the 'pool-health-sample' job's samples. */
+  poolHealth: PoolHealthService;
   /** Public endpoints' limits: requests per address and per site, new visits per address (src/abuse). */
   rateLimits: RateLimits;
   /** Consent given or withdrawn in the tracking script (sites with consent 'required'). */
@@ -105,6 +117,8 @@ export interface Container {
   /** Call webhooks' writes: Postgres within a budget, else the durable queue (drained by a job). */
   callWriter: CallWriter;
   reattribution: CallReattribution;
+  /** The call outbox, client webhooks and GA4 (docs/webhooks.md); tests call integrations.runNow(). */
+  integrations: CallIntegrations;
   numberLifecycle: NumberLifecycle;
   reconciliation: NumberReconciliation;
   /** Deletes or anonymises what is past retention (the 'retention' job; tests call run(now)). */
@@ -187,7 +201,7 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
 
   const stores = {
     clients: new SqlClientStore(db),
-    sites: new SqlSiteStore(db),
+    sites: new SqlSiteStore(db, personalData),
     pools: new SqlPoolConfigStore(db),
     numbers: new SqlNumberStore(db),
     visits: new SqlVisitStore(db),
@@ -217,7 +231,15 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
   const leaseHistory = new LeaseHistoryWriter(db, stores.pools, poolStore, config.leaseFlushIntervalMs, persistVisitNotes(stores.visits));
   const numberLifecycle = new NumberLifecycle(stores.numbers, stores.pools, poolStore, provider, config.quarantineDays, routesChanged);
   const reconciliation = new NumberReconciliation(stores.numbers, provider);
-  const reattribution = new CallReattribution(db);
+  const reattribution = new CallReattribution(db, () => new Date(clock.now()));
+  const integrations = buildCallIntegrations({
+    db,
+    calls: stores.calls,
+    cipher: personalData,
+    clock,
+    allowPrivateUrls: config.webhooks.allowPrivateUrls,
+    otherTargets: [new Ga4Target(db, personalData, config.ga4Endpoint, clock)],
+  });
   const retention = new RetentionJob(new SqlRetentionStore(db), stores.pools, poolStore, config.retention.batchSize, () => leaseHistory.flush());
   const metrics = new Metrics();
   countConnectionErrors(metrics, db, opened.redis);
@@ -225,12 +247,14 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
   metrics.watchCallQueue(callWriter.queue);
   // Single-instance jobs lock in the pool's Redis (shared by every instance), else in this process.
   const jobRuns = new SqlJobRunLog(db);
+  const poolHealthStore = new SqlPoolHealthStore(db);
   const scheduler = new JobScheduler(opened.redis ? new RedisJobLock(opened.redis, config.redisKeyPrefix) : new MemoryJobLock(), metrics, { history: jobRuns });
   const jobDefinitions = backgroundJobs({
     clock,
     numberDirectory,
     callWriter,
     reattribution,
+    integrations,
     poolStore,
     leaseHistory,
     lifecycle: numberLifecycle,
@@ -240,6 +264,7 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     subjectLimits,
     db,
     jobRuns,
+    poolHealthSampler: new PoolHealthSampler(stores.pools, poolStore, poolHealthStore),
     scheduleOverrides: config.jobScheduleOverrides,
   });
   const mode = `${db.kind === 'pglite' ? 'embedded Postgres (PGlite)' : 'PostgreSQL'} + ${poolStore.kind === 'memory' ? 'in-process pool' : 'Redis pool'}`;
@@ -276,7 +301,9 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     },
     provider,
     stores,
+    reports: { store: new SqlReportStore(db), exports: new SqlCallExportStore(db, personalData), journeys: new SqlCallJourneyStore(db) },
     services,
+    poolHealth: new PoolHealthService(stores.pools, poolHealthStore, poolStore),
     rateLimits,
     consents: new ConsentService((siteKey) => services.visits.siteFor(siteKey), new SqlConsentStore(db)),
     siteDirectory,
@@ -287,6 +314,7 @@ export async function buildContainer(config: AppConfig, overrides: ContainerOver
     numberDirectory,
     callWriter,
     reattribution,
+    integrations,
     numberLifecycle,
     reconciliation,
     retention,

@@ -26,6 +26,8 @@ const LABEL: Record<OwnedKind, string> = {
   call: 'call',
   privacyRequest: 'privacy request',
   apiKey: 'API key',
+  webhook: 'webhook',
+  delivery: 'delivery',
 };
 
 /**

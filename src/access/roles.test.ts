@@ -20,6 +20,8 @@ const EVERY_PERMISSION: Record<Permission, true> = {
   'privacy:write': true,
   'retention:write': true,
   'audit:read': true,
+  'webhooks:read': true,
+  'webhooks:write': true,
 };
 const PERMISSIONS = Object.keys(EVERY_PERMISSION) as Permission[];
 const granted = (role: Role) => PERMISSIONS.filter((p) => roleAllows(role, p));

@@ -22,11 +22,15 @@ export type Permission =
   | 'privacy:read'
   | 'privacy:write'
   | 'retention:write'
-  | 'audit:read';
+  | 'audit:read'
+  | 'webhooks:read'
+  | 'webhooks:write';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   // Everything for its own clients, including keys; not creating clients, not carrier-wide reconciliation.
-  owner: ['clients:read', 'clients:write', 'keys:manage', 'sites:read', 'sites:write', 'pools:read', 'pools:write', 'numbers:read', 'numbers:write', 'calls:read', 'privacy:read', 'privacy:write', 'retention:write', 'audit:read'],
+  owner: ['clients:read', 'clients:write', 'keys:manage', 'sites:read', 'sites:write', 'pools:read', 'pools:write', 'numbers:read', 'numbers:write', 'calls:read', 'privacy:read', 'privacy:write', 'retention:write', 'audit:read',
+    // Client webhooks carry the caller's number and name: only the owner sets them up and reads what was sent.
+    'webhooks:read', 'webhooks:write'],
   // Sets up tracking: sites, pools, numbers. Sees no calls and no personal data.
   admin: ['clients:read', 'sites:read', 'sites:write', 'pools:read', 'pools:write', 'numbers:read', 'numbers:write'],
   // Reads results: calls and the configuration needed to read them.

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/database';
 import { UUID } from '../shared/ids';
 
 /** The kinds of id an admin request can carry, each owned by one or more clients. */
-export type OwnedKind = 'client' | 'site' | 'pool' | 'number' | 'call' | 'privacyRequest' | 'apiKey';
+export type OwnedKind = 'client' | 'site' | 'pool' | 'number' | 'call' | 'privacyRequest' | 'apiKey' | 'webhook' | 'delivery';
 
 const OWNERS: Record<OwnedKind, string> = {
   client: 'SELECT id::text AS client_id FROM clients WHERE id = $1',
@@ -13,6 +13,8 @@ const OWNERS: Record<OwnedKind, string> = {
   call: 'SELECT s.client_id::text FROM calls c JOIN sites s ON s.id = c.site_id WHERE c.id = $1',
   privacyRequest: 'SELECT client_id::text FROM privacy_requests WHERE id = $1',
   apiKey: 'SELECT client_id::text FROM api_key_clients WHERE key_id = $1',
+  webhook: 'SELECT client_id::text FROM webhook_endpoints WHERE id = $1',
+  delivery: 'SELECT client_id::text FROM deliveries WHERE id = $1',
 };
 
 const EXISTS: Record<OwnedKind, string> = {
@@ -23,6 +25,8 @@ const EXISTS: Record<OwnedKind, string> = {
   call: 'SELECT 1 FROM calls WHERE id = $1',
   privacyRequest: 'SELECT 1 FROM privacy_requests WHERE id = $1',
   apiKey: 'SELECT 1 FROM api_keys WHERE id = $1',
+  webhook: 'SELECT 1 FROM webhook_endpoints WHERE id = $1',
+  delivery: 'SELECT 1 FROM deliveries WHERE id = $1',
 };
 
 /**

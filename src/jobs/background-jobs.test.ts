@@ -9,8 +9,8 @@ describe('backgroundJobs', () => {
 
     expect(Object.keys(jobs).every((name) => (JOB_NAMES as readonly string[]).includes(name))).toBe(true);
     expect(jobs.retention.schedule).toBe('0 17 3 * * *');
-    for (const name of ['reattribution', 'quarantine-release', 'retention', 'partition-maintenance', 'job-runs-trim']) expect([name, jobs[name].singleInstance]).toEqual([name, true]);
-    for (const name of ['route-table-refresh', 'privacy-limits-refresh', 'call-queue-drain']) expect([name, jobs[name].singleInstance]).toEqual([name, false]);
+    for (const name of ['reattribution', 'quarantine-release', 'retention', 'partition-maintenance', 'job-runs-trim', 'deliveries-trim', 'pool-health-sample', 'call-source-snapshot']) expect([name, jobs[name].singleInstance]).toEqual([name, true]);
+    for (const name of ['route-table-refresh', 'privacy-limits-refresh', 'call-queue-drain', 'outbox-dispatch', 'webhook-delivery']) expect([name, jobs[name].singleInstance]).toEqual([name, false]);
   });
 
   it('when schedules are overridden, then those jobs take them and the others keep theirs', () => {

@@ -1,5 +1,6 @@
 import type { CallReattribution } from '../calls/call-reattribution';
 import type { CallWriter } from '../calls/durable/call-writer';
+import type { CallIntegrations } from '../integrations/call-integrations';
 import type { NumberDirectory } from '../numbers/number-directory';
 import type { NumberLifecycle } from '../numbers/number-lifecycle';
 import type { NumberReconciliation } from '../numbers/number-reconciliation';
@@ -10,14 +11,18 @@ import type { Clock } from '../shared/clock';
 import type { SubjectLimits } from '../privacy/subject-limits';
 import type { Database } from '../db/database';
 import { ensureActivityPartitions } from '../db/partitions';
+import { CallSourceSnapshot } from '../reports/call-source-snapshot';
 import type { JobDefinition } from './job-scheduler';
 import type { JobRunLog } from './job-run-log';
+import type { PoolHealthSampler } from '../pool/health/pool-health-sampler';
 
 export interface JobDependencies {
   clock: Clock;
   numberDirectory: NumberDirectory;
   callWriter: CallWriter;
   reattribution: CallReattribution;
+  /** The call outbox and its deliveries (client webhooks, GA4). */
+  integrations: CallIntegrations;
   poolStore: PoolStore;
   leaseHistory: LeaseHistoryWriter;
   lifecycle: NumberLifecycle;
@@ -32,6 +37,8 @@ export interface JobDependencies {
   db: Database;
   /** The history of single-instance runs, trimmed by a job of its own. */
   jobRuns: JobRunLog;
+  /** Every pool's live counts, sampled into Postgres for pool health (src/pool/health). */
+  poolHealthSampler: PoolHealthSampler;
   /** Schedules replacing the built-in ones, by job name (config.jobScheduleOverrides). */
   scheduleOverrides?: Record<string, string>;
 }
@@ -47,6 +54,11 @@ export const JOB_NAMES = [
   'number-reconciliation',
   'partition-maintenance',
   'job-runs-trim',
+  'outbox-dispatch',
+  'webhook-delivery',
+  'deliveries-trim',
+  'pool-health-sample',
+  'call-source-snapshot',
 ] as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -80,6 +92,15 @@ export function backgroundJobs(d: JobDependencies): Record<string, JobDefinition
     // This month's and the next months' partitions of visits and page views (also run at start).
     { name: 'partition-maintenance', schedule: '0 41 2 * * *', singleInstance: true, jitterMs: 60_000, run: () => ensureActivityPartitions(d.db, new Date(d.clock.now())) },
     { name: 'job-runs-trim', schedule: '0 53 4 * * *', singleInstance: true, jitterMs: 60_000, run: () => d.jobRuns.deleteBefore(new Date(d.clock.now() - JOB_RUNS_KEPT_MS)) },
+    // Every instance may run these: outbox rows and due deliveries are claimed with SKIP LOCKED (and a lease), never twice.
+    { name: 'outbox-dispatch', schedule: '*/5 * * * * *', singleInstance: false, jitterMs: 1000, run: () => d.integrations.dispatcher.run() },
+    { name: 'webhook-delivery', schedule: '*/5 * * * * *', singleInstance: false, jitterMs: 1000, run: () => d.integrations.sender.run() },
+    // Settled events and deliveries (their bodies hold caller details) are deleted after 30 days.
+    { name: 'deliveries-trim', schedule: '0 11 5 * * *', singleInstance: true, jitterMs: 60_000, run: () => d.integrations.purge() },
+    // One sample of every pool a minute (the pool store's counts are shared, so one instance is enough); trims past 35 days.
+    { name: 'pool-health-sample', schedule: '30 * * * * *', singleInstance: true, jitterMs: 5000, run: () => d.poolHealthSampler.run(d.clock.now()) },
+    // Each call takes its visit's attribution within a minute, so reports over a year read calls alone (src/reports).
+    { name: 'call-source-snapshot', schedule: '40 * * * * *', singleInstance: true, jitterMs: 10_000, run: (context) => new CallSourceSnapshot(d.db).run(context?.signal) },
   ];
   if (d.reconciliation) {
     const reconciliation = d.reconciliation;

@@ -7,10 +7,13 @@ import { siteOperations } from './operations/sites';
 import { poolOperations } from './operations/pools';
 import { numberOperations } from './operations/numbers';
 import { callOperations } from './operations/calls';
+import { reportOperations } from './operations/reports';
 import { privacyOperations } from './operations/privacy';
 import { trackingOperations } from './operations/tracking';
 import { webhookOperations } from './operations/webhooks';
+import { integrationOperations } from './operations/integrations';
 import { demoOperations, metricsOperations, serviceOperations } from './operations/service';
+import { dashboardOperations } from './operations/dashboard';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
@@ -32,9 +35,12 @@ const TAGS = [
   { name: 'Pools', description: 'Admin API: number pools leased to visits, and call routing.' },
   { name: 'Numbers', description: 'Admin API: tracking numbers.' },
   { name: 'Calls', description: 'Admin API: calls and their attribution.' },
+  { name: 'Reports', description: 'Admin API: calls counted by source, campaign, keyword, landing page, number, day or hour.' },
   { name: 'Privacy', description: 'Admin API: data subject requests and the audit trail.' },
+  { name: 'Webhooks', description: 'Admin API: client webhooks for call events, signed and retried (docs/webhooks.md), and what was delivered.' },
   { name: 'Operations', description: 'Probes, metrics and this document.' },
   { name: 'Demo', description: 'The sample website of the offline demo.' },
+  { name: 'Dashboard', description: 'The client dashboard: a static page reading the admin API with the key its user signs in with.' },
 ];
 
 /**
@@ -49,6 +55,7 @@ export function buildOpenApiDocument(surface: ServedSurface, guards: ReadonlyMap
     ...serviceOperations,
     ...(surface.metrics ? metricsOperations : []),
     ...(surface.demo ? demoOperations : []),
+    ...dashboardOperations,
     ...trackingOperations,
     ...webhookOperations,
     ...clientOperations,
@@ -56,7 +63,9 @@ export function buildOpenApiDocument(surface: ServedSurface, guards: ReadonlyMap
     ...poolOperations,
     ...numberOperations,
     ...callOperations,
+    ...reportOperations,
     ...privacyOperations,
+    ...integrationOperations,
   ];
   for (const op of operations) registry.registerPath(withPermission(op, guards.get(`${op.method} ${op.path}`)));
   return new OpenApiGeneratorV31(registry.definitions, { sortComponents: 'alphabetically' }).generateDocument({

@@ -7,6 +7,9 @@ import type { siteView } from '../sites/site-routes';
 import type { poolView } from '../pool/pool-routes';
 import type { numberView } from '../numbers/number-view';
 import type { callView, legView } from '../calls/call-routes';
+import type { journeyView } from '../calls/call-routes';
+import { REPORT_DIMENSIONS } from '../reports/domain/report';
+import type { Metrics as ReportMetricsShape } from '../reports/domain/report';
 import type { keyView } from '../access/api-key-routes';
 import type { auditView, requestView } from '../privacy/privacy-routes';
 import type { ProvisionResult } from '../pool/pool-service';
@@ -29,6 +32,7 @@ export const Client = z
     twilioAddressSid: z.string().nullable(),
     activityRetentionDays: z.number().int(),
     callRetentionMonths: z.number().int(),
+    poolBlockingTarget: z.number().meta({ description: 'Share of visits allowed to find every number of a pool taken; what pool sizing advice aims at (default 0.01).' }),
     createdAt: instant,
   })
   .meta({ id: 'Client' });
@@ -48,6 +52,10 @@ export const Site = z
     honorGpc: z.boolean(),
     activityRetentionDays: z.number().int().nullable().meta({ description: "null: the client's setting." }),
     callRetentionMonths: z.number().int().nullable().meta({ description: "null: the client's setting." }),
+    ga4: z
+      .object({ measurementId: z.string(), eventName: z.string(), enabled: z.boolean(), apiSecretSet: z.literal(true).meta({ description: 'The API secret is stored (sealed); it is never shown.' }) })
+      .nullable()
+      .meta({ description: 'Where completed calls are sent in Google Analytics 4 (docs/ga4.md); null: nowhere.' }),
     createdAt: instant,
   })
   .meta({ id: 'Site' });
@@ -170,6 +178,62 @@ export const Call = z
   })
   .meta({ id: 'Call' });
 
+/** The visitor's path to a call (GET /v1/calls/{callId}): their visits to the site, oldest first, with the pages viewed before the call. */
+export const CallJourney = z
+  .array(
+    z.object({
+      visitId: z.string(),
+      startedAt: instant,
+      source: z.string(),
+      medium: z.string(),
+      campaign: nullableText,
+      referrer: nullableText,
+      landingPage: z.string(),
+      pages: z.array(z.object({ kind: z.enum(['entry', 'view', 'exit']), url: z.string(), title: nullableText, viewedAt: instant })).meta({ description: 'Pages viewed up to the call, in order (at most 200 over the journey).' }),
+    }),
+  )
+  .nullable()
+  .meta({ id: 'CallJourney', description: 'At most 20 visits, the credited one last; null when the call has no visit, or its visit was deleted (retention, erasure) or is restricted.' });
+
+/** One call with its journey, and the source of each visit it could be credited to. */
+export const CallDetail = Call.extend({
+  attributionCandidates: z.array(
+    z
+      .object({ visitId: z.string(), endedAt: nullableInstant, source: nullableText.optional(), medium: nullableText.optional(), campaign: nullableText.optional() })
+      .meta({ description: "source/medium/campaign: only when the call is ambiguous (null when that visit is gone or restricted)." }),
+  ),
+  journey: CallJourney,
+}).meta({ id: 'CallDetail' });
+
+const reportMetrics = {
+  calls: z.number().int(),
+  answered: z.number().int(),
+  missed: z.number().int().meta({ description: 'Ended (completed, busy, failed, no-answer, canceled) without being answered.' }),
+  firstTimeCallers: z.number().int(),
+  repeatCallers: z.number().int(),
+  talkSecondsTotal: z.number().int(),
+  talkSecondsAverage: z.number().nullable().meta({ description: 'Over answered calls; null when none.' }),
+  answerRate: z.number().min(0).max(1).nullable().meta({ description: 'answered / calls; null when there were no calls.' }),
+};
+export const ReportMetrics = z.object(reportMetrics).meta({ id: 'ReportMetrics' });
+
+export const CallsReport = z
+  .object({
+    siteId: z.uuid(),
+    from: instant,
+    to: instant,
+    timeZone: z.string(),
+    groupBy: z.array(z.enum(REPORT_DIMENSIONS)),
+    totals: ReportMetrics,
+    groups: z.array(
+      z.object({
+        key: z.partialRecord(z.enum(REPORT_DIMENSIONS), z.string().nullable()).meta({ description: 'One member per groupBy dimension; day = local date (2026-03-29), hour = local start with offset (2026-10-25T01:00+01:00); null = none.' }),
+        ...reportMetrics,
+      }),
+    ),
+  })
+  .meta({ id: 'CallsReport' });
+
 export const CallLeg = z
   .object({ callSid: z.string(), to: nullableText, status: z.enum(CALL_STATUSES), durationSeconds: z.number().int().nullable(), startedAt: instant, answeredAt: nullableInstant, endedAt: nullableInstant })
   .meta({ id: 'CallLeg' });
@@ -223,6 +287,8 @@ export type ViewsMatchSchemas = [
   Assert<SameShape<Out<typeof ApiKey>, ReturnType<typeof keyView>>>,
   Assert<SameShape<Out<typeof Call>, ReturnType<typeof callView>>>,
   Assert<SameShape<Out<typeof CallLeg>, ReturnType<typeof legView>>>,
+  Assert<SameShape<Out<typeof CallJourney>, ReturnType<typeof journeyView>>>,
+  Assert<SameShape<Out<typeof ReportMetrics>, ReportMetricsShape>>,
   Assert<SameShape<Out<typeof AuditRecord>, StoredAudit>>,
   Assert<SameShape<Out<typeof ProvisionedNumbers>['failed'], ProvisionResult['failed']>>,
   Assert<SameShape<Out<typeof ReconciliationReportSchema>, ReconciliationReport>>,

@@ -43,6 +43,11 @@ const INPUTS: Record<string, { body?: (t: Tenant) => Record<string, unknown> | n
   'POST /v1/privacy/requests': { body: (t) => ({ clientId: t.clientId, type: 'erasure', subject: { phone: t.caller } }) },
   'DELETE /v1/privacy/restrictions/:requestId': { body: () => null },
   'GET /v1/numbers': { query: (t) => ({ e164: t.numbers[0] }) },
+  'POST /v1/webhooks': { body: (t) => ({ clientId: t.clientId, url: 'https://hooks.example.test/second', events: ['call.completed'] }) },
+  'PATCH /v1/webhooks/:webhookId': { body: () => ({ active: false }) },
+  'DELETE /v1/webhooks/:webhookId': { body: () => null },
+  'POST /v1/webhooks/:webhookId/rotate-secret': { body: () => null },
+  'POST /v1/webhooks/:webhookId/deliveries/:deliveryId/retry': { body: () => null },
 };
 
 const isWrite = (r: AdminRoute) => r.method !== 'GET' && r.method !== 'HEAD';

@@ -18,7 +18,7 @@ const ADMIN_KEY = 'ctk_admin_single_instance_jobs_0123456789';
 const PROCESSES = 3;
 const TICK_MS = 2000;
 const OBSERVE_MS = 10_000;
-const SINGLE_INSTANCE_JOBS = ['reattribution', 'quarantine-release', 'retention', 'partition-maintenance', 'job-runs-trim'];
+const SINGLE_INSTANCE_JOBS = ['reattribution', 'quarantine-release', 'retention', 'partition-maintenance', 'job-runs-trim', 'deliveries-trim', 'pool-health-sample', 'call-source-snapshot'];
 const EVERY_INSTANCE_JOB = 'route-table-refresh';
 
 interface RunRow {

@@ -37,6 +37,9 @@ export interface Tenant {
   caller: string;
   accessRequestId: string;
   restrictionId: string;
+  /** A client webhook, and the delivery of the call's call.started event to it (never sent here). */
+  webhookId: string;
+  deliveryId: string;
 }
 
 /**
@@ -48,7 +51,10 @@ export async function arrangeTenant(t: TestApp, caller: string, restricted: stri
   const site = await createTrackedSite(t, { numbers: 2 });
   const numbers = (await api.get(`/v1/pools/${site.poolId}/numbers`).expect(200)).body.data as { id: string; e164: string }[];
   const visitor = await trackedVisitor(t, site);
+  const webhook = await api.post('/v1/webhooks', { clientId: site.clientId, url: 'https://hooks.example.test/calls', events: ['call.started'] }).expect(201);
   const call = await answeredCall(t, visitor.number.e164, caller);
+  await t.container.integrations.dispatcher.run();
+  const deliveries = await api.get(`/v1/webhooks/${webhook.body.id}/deliveries`).expect(200);
   const access = await api.post('/v1/privacy/requests', { clientId: site.clientId, type: 'access', subject: { phone: caller } }).expect(201);
   const restriction = await api.post('/v1/privacy/requests', { clientId: site.clientId, type: 'restriction', subject: { phone: restricted } }).expect(201);
   return {
@@ -65,6 +71,8 @@ export async function arrangeTenant(t: TestApp, caller: string, restricted: stri
     caller,
     accessRequestId: access.body.id,
     restrictionId: restriction.body.id,
+    webhookId: webhook.body.id,
+    deliveryId: deliveries.body.data[0].id,
   };
 }
 
@@ -86,6 +94,8 @@ export function idsOf(tenant: Tenant, keyId: string, kind: OwnedKind): string[] 
     call: [tenant.callId],
     privacyRequest: [tenant.accessRequestId, tenant.restrictionId],
     apiKey: [keyId],
+    webhook: [tenant.webhookId],
+    delivery: [tenant.deliveryId],
   };
   return ids[kind];
 }
