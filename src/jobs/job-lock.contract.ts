@@ -10,8 +10,11 @@ export interface JobLockFixture {
   cleanup(): Promise<void>;
 }
 
-/** Short enough that a Redis test waits little for a lease to lapse, long enough for a round trip. */
-const LEASE_MS = 300;
+/**
+ * Short enough that a Redis test waits little for a lease to lapse, long enough that a loaded machine
+ * (the whole suite on two cores) cannot stall past a lease between two steps that must fall within one.
+ */
+const LEASE_MS = 1000;
 const TICK_TTL_MS = 60_000;
 const SLOT = new Date('2026-11-30T10:00:15.000Z');
 const NEXT_SLOT = new Date('2026-11-30T10:01:15.000Z');
@@ -59,7 +62,8 @@ export function runJobLockContract(name: string, createFixture: () => Promise<Jo
       await fixture.elapse(LEASE_MS / 2);
 
       expect(await lock.renew(job, token, LEASE_MS)).toBe(true);
-      await fixture.elapse(LEASE_MS * 0.75);
+      // Past the first lease (acquired 1.1 leases ago at least), well within the renewed one.
+      await fixture.elapse(LEASE_MS * 0.6);
 
       expect(await lock.acquire(job, LEASE_MS)).toEqual({ outcome: 'held' });
       expect(await lock.release(job, token)).toBe(true);
