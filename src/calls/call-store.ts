@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../db/database';
 import { PersonalDataCipher } from '../privacy/personal-data-cipher';
 import { recordCallEvent } from '../integrations/call-outbox';
+import { callFilterSql, type CallFilter } from './call-filter';
 import type { AttributionCandidate, AttributionMethod } from './domain/attribution';
 import type { CallStatus } from './domain/call-status';
 import { statusRank } from './domain/call-status';
@@ -144,14 +145,8 @@ export interface VisitSourceFields {
   gclid: string | null;
 }
 
-export interface CallQuery {
-  siteId?: string;
-  /** Only calls of these clients' sites (an API key's scope); undefined = every client. */
-  clientIds?: readonly string[];
-  from?: Date;
-  to?: Date;
-  /** Exclusive position from a previous page: (startedAt, id) of its last row. */
-  after?: { startedAt: Date; id: string };
+/** A page of the call list, newest first. */
+export interface CallQuery extends CallFilter {
   limit: number;
 }
 
@@ -484,20 +479,9 @@ export class SqlCallStore implements CallStore {
   }
 
   async list(q: CallQuery): Promise<CallRecord[]> {
-    // Calls under restricted processing are kept but never listed (GDPR art. 18).
-    const where: string[] = ['c.inbound_recorded', 'NOT c.restricted'];
-    const params: unknown[] = [];
-    const add = (sql: string, ...values: unknown[]) => {
-      where.push(sql.replace(/\$(\d)/g, (_, i: string) => `$${params.length + Number(i)}`));
-      params.push(...values);
-    };
-    if (q.siteId) add('c.site_id = $1', q.siteId);
-    if (q.clientIds) add('c.site_id IN (SELECT id FROM sites WHERE client_id = ANY($1::uuid[]))', q.clientIds);
-    if (q.from) add('c.started_at >= $1', q.from);
-    if (q.to) add('c.started_at < $1', q.to);
-    if (q.after) add('(c.started_at, c.id) < ($1, $2::uuid)', q.after.startedAt, q.after.id);
+    const { where, params } = callFilterSql(q, 'newest-first');
     params.push(q.limit);
-    const { rows } = await this.db.query<CallRow>(`${SELECT_CALL} WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC, c.id DESC LIMIT $${params.length}`, params);
+    const { rows } = await this.db.query<CallRow>(`${SELECT_CALL} WHERE ${where} ORDER BY c.started_at DESC, c.id DESC LIMIT $${params.length}`, params);
     return rows.map((r) => toCall(r, this.cipher));
   }
 }

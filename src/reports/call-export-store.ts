@@ -1,14 +1,9 @@
 import type { Queryable } from '../db/database';
 import { PersonalDataCipher } from '../privacy/personal-data-cipher';
+import { callFilterSql, type CallFilter } from '../calls/call-filter';
 
-export interface ExportQuery {
-  siteId?: string;
-  /** Only calls of these clients' sites (an API key's scope); undefined = every client. */
-  clientIds?: readonly string[];
-  from?: Date;
-  to?: Date;
-  /** Exclusive position of the previous page's last row: pages run oldest first. */
-  after?: { startedAt: Date; id: string };
+/** A page of the export: pages run oldest first. */
+export interface ExportQuery extends CallFilter {
   limit: number;
 }
 
@@ -82,17 +77,7 @@ export class SqlCallExportStore implements CallExportStore {
   ) {}
 
   async page(q: ExportQuery): Promise<ExportedCall[]> {
-    const where: string[] = ['c.inbound_recorded', 'NOT c.restricted'];
-    const params: unknown[] = [];
-    const add = (sql: string, ...values: unknown[]) => {
-      where.push(sql.replace(/\$(\d)/g, (_, i: string) => `$${params.length + Number(i)}`));
-      params.push(...values);
-    };
-    if (q.siteId) add('c.site_id = $1', q.siteId);
-    if (q.clientIds) add('c.site_id IN (SELECT id FROM sites WHERE client_id = ANY($1::uuid[]))', q.clientIds);
-    if (q.from) add('c.started_at >= $1', q.from);
-    if (q.to) add('c.started_at < $1', q.to);
-    if (q.after) add('(c.started_at, c.id) > ($1, $2::uuid)', q.after.startedAt, q.after.id);
+    const { where, params } = callFilterSql(q, 'oldest-first');
     params.push(q.limit);
     const { rows } = await this.db.query<ExportRow>(
       `SELECT c.id, c.site_id, c.started_at, c.answered_at, c.ended_at, c.from_number, c.to_number, c.status,
@@ -109,7 +94,7 @@ export class SqlCallExportStore implements CallExportStore {
            SELECT v.source, v.medium, v.campaign, v.term, v.content, v.landing_page FROM visits v
             WHERE c.source IS NULL AND v.id = c.visit_id AND NOT v.restricted LIMIT 1
          ) v ON true
-        WHERE ${where.join(' AND ')}
+        WHERE ${where}
         ORDER BY c.started_at, c.id
         LIMIT $${params.length}`,
       params,
