@@ -5,14 +5,15 @@ import { forgetCallEvents } from '../integrations/call-outbox';
  * SET clause for `UPDATE calls c ... FROM visits v` (v = the call's visit): a call about to lose its visit
  * keeps the visit's source, medium, campaign, keyword (term), content and landing page (unless it has
  * its own: the call-source-snapshot job usually copied them already), so reports still count it. The
- * landing page is kept without its query string and fragment (see migration 009).
+ * landing page is kept without its query string and fragment (see migration 009). A restricted visit
+ * lends nothing: its source must not outlive it on the call.
  */
-export const KEEP_VISIT_SOURCE = `source = CASE WHEN c.source IS NULL THEN v.source ELSE c.source END,
-       medium = CASE WHEN c.source IS NULL THEN v.medium ELSE c.medium END,
-       campaign = CASE WHEN c.source IS NULL THEN v.campaign ELSE c.campaign END,
-       term = CASE WHEN c.source IS NULL THEN v.term ELSE c.term END,
-       content = CASE WHEN c.source IS NULL THEN v.content ELSE c.content END,
-       landing_page = CASE WHEN c.source IS NULL THEN split_part(split_part(v.landing_page, '#', 1), '?', 1) ELSE c.landing_page END`;
+export const KEEP_VISIT_SOURCE = `source = CASE WHEN c.source IS NULL AND v.restricted IS NOT TRUE THEN v.source ELSE c.source END,
+       medium = CASE WHEN c.source IS NULL AND v.restricted IS NOT TRUE THEN v.medium ELSE c.medium END,
+       campaign = CASE WHEN c.source IS NULL AND v.restricted IS NOT TRUE THEN v.campaign ELSE c.campaign END,
+       term = CASE WHEN c.source IS NULL AND v.restricted IS NOT TRUE THEN v.term ELSE c.term END,
+       content = CASE WHEN c.source IS NULL AND v.restricted IS NOT TRUE THEN v.content ELSE c.content END,
+       landing_page = CASE WHEN c.source IS NULL AND v.restricted IS NOT TRUE THEN split_part(split_part(v.landing_page, '#', 1), '?', 1) ELSE c.landing_page END`;
 
 export interface CallToAnonymise {
   id: string;

@@ -126,7 +126,18 @@ export class SqlSubjectDataStore {
     if (s.kind === 'phone') {
       return { calls: (await tx.query(`UPDATE calls SET restricted = $3 WHERE site_id IN ${SITES} AND from_index = $2`, [s.clientId, s.index, restricted])).rowCount };
     }
-    return { visits: (await tx.query(`UPDATE visits SET restricted = $3 WHERE site_id IN ${SITES} AND visitor_id = $2`, [s.clientId, s.value, restricted])).rowCount };
+    const visits = await tx.query(`UPDATE visits SET restricted = $3 WHERE site_id IN ${SITES} AND visitor_id = $2`, [s.clientId, s.value, restricted]);
+    if (restricted) {
+      // Calls credited to these visits carry a copy of the visit's source for reports (call-source-snapshot):
+      // it goes too, so no call, report, export or webhook shows it while restricted. Once lifted, the job
+      // copies it again from the visit.
+      await tx.query(
+        `UPDATE calls SET source = NULL, medium = NULL, campaign = NULL, term = NULL, content = NULL, landing_page = NULL, updated_at = now()
+          WHERE site_id IN ${SITES} AND visit_id IN (SELECT id FROM visits WHERE site_id IN ${SITES} AND visitor_id = $2)`,
+        [s.clientId, s.value],
+      );
+    }
+    return { visits: visits.rowCount };
   }
 
   /**

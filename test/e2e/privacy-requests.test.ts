@@ -453,6 +453,8 @@ describe.each(BACKENDS)('data-subject requests on %s backends', (backend, availa
       const visitor = await trackedVisitor(t, a);
       const earlier = await answeredCall(t, visitor.number.e164, OTHER_CALLER);
       expect(await callById(t, earlier.id)).toMatchObject({ visitId: visitor.visitId, source: 'google', landingPage: expect.stringContaining('/boilers') });
+      // The call already carries its copy of the visit's source (what reports read).
+      await t.container.jobs.definitions['call-source-snapshot'].run();
 
       // Act
       const restriction = await carriedOut(t, { clientId: a.clientId, type: 'restriction', subject: { visitorId: visitor.visitorId } });
@@ -465,9 +467,17 @@ describe.each(BACKENDS)('data-subject requests on %s backends', (backend, availa
       const later = await answeredCall(t, visitor.number.e164, '+447700900789');
       expect(await callById(t, later.id)).toMatchObject({ visitId: null, attributionCandidates: [] });
       expect(await callById(t, earlier.id)).toMatchObject({ source: null, medium: null, landingPage: null, referrer: null, gclid: null });
+      // Nor does the copy of the visit's source that reports read: not after the snapshot job either.
+      await t.container.jobs.definitions['call-source-snapshot'].run();
+      expect(await callById(t, earlier.id)).toMatchObject({ source: null, medium: null });
+      const report = await adminApi(t).get(`/v1/reports/calls?siteId=${a.siteId}&groupBy=source&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z`).expect(200);
+      expect(report.body.groups.map((g: { key: { source: string | null } }) => g.key.source)).not.toContain('google');
       expect(await rowsOfVisit(t, visitor.visitId)).toEqual({ visits: 1, pageViews: 2, leases: 1 });
       await adminApi(t).delete(`/v1/privacy/restrictions/${restriction.id}`).expect(200);
       expect(await callById(t, earlier.id)).toMatchObject({ visitId: visitor.visitId, source: 'google', medium: 'cpc' });
+      await t.container.jobs.definitions['call-source-snapshot'].run();
+      const lifted = await adminApi(t).get(`/v1/reports/calls?siteId=${a.siteId}&groupBy=source&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z`).expect(200);
+      expect(lifted.body.groups.map((g: { key: { source: string | null } }) => g.key.source)).toContain('google');
     });
 
     maybe('when a restriction id is unknown, names another type of request or is not an id, then 404 or 400 problem', async () => {
