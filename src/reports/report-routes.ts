@@ -25,6 +25,9 @@ export const reportQuery = z.strictObject({
   timeZone: timeZoneParam.meta({ description: 'IANA zone in which day and hour buckets start (default UTC).' }),
 });
 
+/** Postgres's invalid_parameter_value for a zone name it does not have: `time zone "..." not recognized`. */
+const isUnknownZoneError = (err: unknown): boolean => (err as { code?: unknown })?.code === '22023' && /time zone/.test(String((err as { message?: unknown }).message));
+
 export function reportRoutes(reports: ReportStore, clock: Clock, access: AccessControl): Router {
   const router = Router();
   router.get('/v1/reports/calls', access.guard('calls:read', { query: { siteId: 'site' } }), async (req, res) => {
@@ -33,7 +36,11 @@ export function reportRoutes(reports: ReportStore, clock: Clock, access: AccessC
     if (typeof groupBy === 'string') throw new ValidationError(`Invalid query: groupBy: ${groupBy}`, { issues: [{ path: 'groupBy', message: groupBy }] });
     const range = reportRange(clock.now(), q.from ? new Date(q.from) : undefined, q.to ? new Date(q.to) : undefined);
     if (typeof range === 'string') throw new ValidationError(`Invalid query: ${range}`, { issues: [{ path: 'from', message: range }] });
-    const raw = await reports.groups({ siteId: q.siteId, from: range.from, to: range.to, timeZone: q.timeZone, groupBy });
+    const raw = await reports.groups({ siteId: q.siteId, from: range.from, to: range.to, timeZone: q.timeZone, groupBy }).catch((err: unknown) => {
+      // Node's ICU knows a few names the tz database dropped (US/Pacific-New); Postgres, which buckets days and hours, refuses them.
+      if (isUnknownZoneError(err)) throw new ValidationError('Invalid query: timeZone: not a time zone the database knows', { issues: [{ path: 'timeZone', message: 'unknown to the database' }] });
+      throw err;
+    });
     const report = buildReport(groupBy as ReportDimension[], raw, q.timeZone);
     res.json({ siteId: q.siteId, from: range.from.toISOString(), to: range.to.toISOString(), timeZone: q.timeZone, ...report });
   });

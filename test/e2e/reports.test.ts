@@ -137,12 +137,34 @@ describe.each(BACKENDS)('reports and the calls CSV on %s backends', (backend, av
       `from=${new Date(now - 401 * 24 * HOUR).toISOString()}&to=${new Date(now).toISOString()}`,
       `from=${new Date(now).toISOString()}&to=${new Date(now - HOUR).toISOString()}`,
       'from=yesterday',
+      // The default from, 30 days before, falls in the year 0: Postgres cannot take it.
+      'to=0001-01-05T00:00:00Z',
       'unknown=1',
     ]) {
       expectProblem(await report(t, site, query), 400);
     }
     expectProblem(await adminApi(t).get('/v1/reports/calls?groupBy=source'), 400);
     expectProblem(await adminApi(t).get('/v1/calls.csv?timeZone=Nowhere/Atlantis'), 400);
+  });
+
+  maybe('when the zone is known to Node but not to Postgres, then a report by day or hour is a 400 problem, not a 500', async () => {
+    // Arrange: US/Pacific-New is in Node's ICU (a link the tz database has dropped) but Postgres, which buckets the days, refuses it.
+    const t = app();
+    const site = await createTrackedSite(t, { numbers: 0 });
+    await t.container.db.query(
+      `INSERT INTO calls (call_sid, site_id, to_number, status, status_rank, started_at, inbound_recorded, source, medium)
+       VALUES ('CA' || replace($1::text, '-', ''), $1::uuid, '+441134960001', 'completed', 3, $2, true, 'google', 'cpc')`,
+      [site.siteId, new Date(t.clock.now() - HOUR)],
+    );
+
+    for (const groupBy of ['day', 'hour,source']) {
+      // Act
+      const res = await report(t, site, `groupBy=${groupBy}&timeZone=US/Pacific-New`);
+
+      // Assert
+      expectProblem(res, 400);
+    }
+    expect((await report(t, site, 'groupBy=day&timeZone=America/Los_Angeles').expect(200)).body.totals.calls).toBe(1);
   });
 
   maybe('when the calls are exported, then the CSV holds one row per call, oldest first, every formula neutralised', async () => {

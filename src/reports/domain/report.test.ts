@@ -46,6 +46,11 @@ describe('reportRange', () => {
     expect(reportRange(now, new Date(now - 401 * DAY), new Date(now))).toMatch(/400 days/);
     expect(reportRange(now, new Date(now - 400 * DAY), new Date(now))).toEqual({ from: new Date(now - 400 * DAY), to: new Date(now) });
   });
+
+  it('when only to is given, at the start of the year 0001, then the default start (in the year 0) is refused rather than sent to the database', () => {
+    expect(reportRange(now, undefined, new Date('0001-01-05T00:00:00Z'))).toMatch(/0001/);
+    expect(reportRange(now, undefined, new Date('0001-02-05T00:00:00Z'))).toEqual({ from: new Date(Date.parse('0001-02-05T00:00:00Z') - 30 * DAY), to: new Date('0001-02-05T00:00:00Z') });
+  });
 });
 
 describe('bucketKey', () => {

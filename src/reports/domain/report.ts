@@ -4,6 +4,8 @@
  * The store sums raw counts per group (ReportCounts); everything derived from them is computed here.
  */
 
+import { isStorableInstant } from '../../shared/time';
+
 export const REPORT_DIMENSIONS = ['source', 'medium', 'campaign', 'keyword', 'landingPage', 'number', 'day', 'hour'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
 export const TIME_DIMENSIONS: readonly ReportDimension[] = ['day', 'hour'];
@@ -47,6 +49,8 @@ export interface ReportRange {
 export function reportRange(now: number, from: Date | undefined, to: Date | undefined): ReportRange | string {
   const end = to ?? (from ? new Date(Math.min(now, from.getTime() + DEFAULT_RANGE_DAYS * DAY_MS)) : new Date(now));
   const start = from ?? new Date(end.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
+  // A default start 30 days before a `to` early in the year 0001 falls in the year 0, which the database cannot take.
+  if (!isStorableInstant(start.getTime())) return 'the range must start in the year 0001 or later';
   if (start.getTime() >= end.getTime()) return 'from must be before to';
   if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * DAY_MS) return `the range may cover at most ${MAX_RANGE_DAYS} days`;
   return { from: start, to: end };
