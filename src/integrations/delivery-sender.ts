@@ -10,8 +10,12 @@ const log = getLogger('deliveries');
 const BATCH = 50;
 /** Attempts in flight at once per instance. */
 const CONCURRENCY = 8;
-/** Longer than an attempt can take, so a lease only runs out when its sender is gone. */
-const LEASE_MS = 6 * ATTEMPT_TIMEOUT_MS;
+/**
+ * Longer than a whole batch can take (its attempts go CONCURRENCY at a time, each bounded by the
+ * timeout), so a lease normally only runs out when its sender is gone. An attempt whose lease could
+ * still run out before it ends (a slow database) is handed back unsent rather than risk a second sender.
+ */
+const LEASE_MS = (Math.ceil(BATCH / CONCURRENCY) + 2) * ATTEMPT_TIMEOUT_MS;
 
 export type Post = (req: OutboundRequest) => Promise<AttemptResult>;
 
@@ -36,19 +40,25 @@ export class DeliverySender {
 
   async run(): Promise<{ attempted: number; delivered: number }> {
     const now = new Date(this.clock.now());
-    const claimed = await this.deliveries.claimDue(now, new Date(now.getTime() + LEASE_MS), BATCH);
+    const leaseUntil = new Date(now.getTime() + LEASE_MS);
+    const claimed = await this.deliveries.claimDue(now, leaseUntil, BATCH);
     let delivered = 0;
     for (let i = 0; i < claimed.length; i += CONCURRENCY) {
-      const outcomes = await Promise.all(claimed.slice(i, i + CONCURRENCY).map((c) => this.attempt(c)));
+      const outcomes = await Promise.all(claimed.slice(i, i + CONCURRENCY).map((c) => this.attempt(c, leaseUntil)));
       delivered += outcomes.filter((o) => o === 'delivered').length;
     }
     if (claimed.length) log.info('deliveries attempted', { attempted: claimed.length, delivered });
     return { attempted: claimed.length, delivered };
   }
 
-  private async attempt(c: ClaimedDelivery): Promise<string> {
+  private async attempt(c: ClaimedDelivery, leaseUntil: Date): Promise<string> {
     const target = this.targets.get(c.target);
     const now = new Date(this.clock.now());
+    if (c.callRestricted) {
+      // Restricted after its events were dispatched: what is still waiting is not sent (docs/privacy.md).
+      await this.deliveries.recordAttempt(c, { status: 'skipped', error: 'the call is under restricted processing' }, null, now);
+      return 'skipped';
+    }
     if (!target) {
       // A target this instance was not built with (GA4 switched off here): another instance may have it.
       await this.deliveries.recordAttempt(c, { status: 'pending', nextAttemptAt: new Date(now.getTime() + LEASE_MS), error: `no ${c.target} target on this instance` }, null, now);
@@ -56,7 +66,7 @@ export class DeliverySender {
     }
     let request: OutboundRequest | { skip: string };
     try {
-      request = await target.request({ id: c.id, targetId: c.targetId, event: c.event, body: c.body, attempt: c.attempt }, now);
+      request = await target.request({ id: c.id, targetId: c.targetId, event: c.event, body: c.body, attempt: c.attempt, visitRestricted: c.visitRestricted }, now);
     } catch (err) {
       // The request could not even be built (e.g. the database did not answer): an attempt that failed.
       return this.record(c, { kind: 'error', message: `request not built: ${(err as Error).message}` }, null);
@@ -64,6 +74,10 @@ export class DeliverySender {
     if ('skip' in request) {
       await this.deliveries.recordAttempt(c, { status: 'skipped', error: request.skip }, null, now);
       return 'skipped';
+    }
+    if (this.clock.now() + ATTEMPT_TIMEOUT_MS > leaseUntil.getTime()) {
+      await this.deliveries.release(c);
+      return 'released';
     }
     return this.record(c, await this.post(request), request.url);
   }

@@ -31,6 +31,10 @@ export interface ClaimedDelivery {
   body: string;
   attempt: number;
   giveUpAt: Date;
+  /** The call is under restricted processing (GDPR art. 18) now: restricted after the event was dispatched. */
+  callRestricted: boolean;
+  /** The visit the call is credited to is under restricted processing now. */
+  visitRestricted: boolean;
 }
 
 interface DeliveryRow {
@@ -48,6 +52,11 @@ interface DeliveryRow {
   created_at: Date;
   delivered_at: Date | null;
   give_up_at: Date;
+}
+
+interface ClaimedRow extends DeliveryRow {
+  call_restricted: boolean | null;
+  visit_restricted: boolean | null;
 }
 
 const COLUMNS = 'id, target, target_id, event, body_sealed, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, created_at, delivered_at, give_up_at';
@@ -85,16 +94,34 @@ export class SqlDeliveryStore {
    * dies mid-attempt leaves its lease to expire; the delivery is then claimed again.
    */
   async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
-    const { rows } = await this.db.query<DeliveryRow>(
+    const { rows } = await this.db.query<ClaimedRow>(
       `UPDATE deliveries d SET attempts = d.attempts + 1, locked_until = $2, last_attempt_at = $1
         WHERE d.id IN (SELECT id FROM deliveries
                         WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
                         ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
           AND d.status = 'pending'
-        RETURNING d.${COLUMNS.split(', ').join(', d.')}`,
+        RETURNING d.${COLUMNS.split(', ').join(', d.')},
+                  (SELECT c.restricted FROM call_outbox o JOIN calls c ON c.id = o.call_id WHERE o.id = d.outbox_id) AS call_restricted,
+                  (SELECT v.restricted FROM call_outbox o JOIN calls c ON c.id = o.call_id JOIN visits v ON v.id = c.visit_id
+                    WHERE o.id = d.outbox_id LIMIT 1) AS visit_restricted`,
       [now, leaseUntil, limit],
     );
-    return rows.map((r) => ({ id: r.id, target: r.target, targetId: r.target_id, event: r.event, body: this.cipher.open(r.body_sealed), attempt: r.attempts, giveUpAt: r.give_up_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      target: r.target,
+      targetId: r.target_id,
+      event: r.event,
+      body: this.cipher.open(r.body_sealed),
+      attempt: r.attempts,
+      giveUpAt: r.give_up_at,
+      callRestricted: r.call_restricted === true,
+      visitRestricted: r.visit_restricted === true,
+    }));
+  }
+
+  /** Hands a claimed attempt back unsent (its lease could run out before it was made): due at once, not counted. */
+  async release(c: ClaimedDelivery): Promise<void> {
+    await this.db.query(`UPDATE deliveries SET attempts = attempts - 1, locked_until = NULL WHERE id = $1 AND attempts = $2 AND status = 'pending'`, [c.id, c.attempt]);
   }
 
   /** The outcome of a claimed attempt; only the claimer of that attempt may write it (attempts = attempt). */

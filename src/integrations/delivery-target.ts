@@ -39,6 +39,8 @@ export interface DueDelivery {
   body: string;
   /** 1 for the first attempt. */
   attempt: number;
+  /** The visit the call is credited to came under restricted processing (GDPR art. 18) since it was planned. */
+  visitRestricted: boolean;
 }
 
 export interface OutboundRequest {

@@ -217,6 +217,23 @@ describe.each(BACKENDS)('Google Analytics 4 on %s backends', (backend, available
       expect(receiver.received).toEqual([]);
     });
 
+    maybe('when the visitor asks for restriction after the call was planned for GA4 but before it was sent, then nothing is sent to GA4', async () => {
+      // Arrange: the GA4 delivery is planned (dispatched), then the visitor is restricted (as setRestricted does).
+      const { siteId, siteKey } = await createTrackedSite(t);
+      await adminApi(t).patch(`/v1/sites/${siteId}`, { ga4: { measurementId: MEASUREMENT_ID, apiSecret: API_SECRET } }).expect(200);
+      const { visitId } = await answeredCallFromGaVisit(siteKey, { gaClientId: GA_CLIENT_ID, gaSessionId: GA_SESSION_ID });
+      await t.container.integrations.dispatcher.run();
+      await t.container.db.query('UPDATE visits SET restricted = true WHERE id = $1', [visitId]);
+
+      // Act
+      await t.container.integrations.sender.run();
+
+      // Assert
+      expect(receiver.received).toEqual([]);
+      const { rows } = await t.container.db.query<{ status: string }>("SELECT status FROM deliveries WHERE target = 'ga4' AND target_id = $1", [siteId]);
+      expect(rows.map((r) => r.status)).toEqual(['skipped']);
+    });
+
     maybe('when GA4 is switched off for the site, then nothing is sent to GA4', async () => {
       const { siteId, siteKey } = await createTrackedSite(t);
       await adminApi(t).patch(`/v1/sites/${siteId}`, { ga4: { measurementId: MEASUREMENT_ID, apiSecret: API_SECRET, enabled: false } }).expect(200);

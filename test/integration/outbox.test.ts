@@ -11,6 +11,9 @@ import { FileCallQueue } from '../../src/calls/durable/file-call-queue';
 import { buildCallIntegrations, type CallIntegrations } from '../../src/integrations/call-integrations';
 import type { OutboundRequest } from '../../src/integrations/delivery-target';
 import { forgetCallEvents } from '../../src/integrations/call-outbox';
+import { DeliverySender } from '../../src/integrations/delivery-sender';
+import { WebhookTarget } from '../../src/integrations/webhook-target';
+import { ATTEMPT_TIMEOUT_MS } from '../../src/integrations/webhook-http';
 import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '../support/databases';
 import { describeWithPostgres } from '../support/conditional';
 import { seedPool, seedSite } from '../support/sql-seed';
@@ -300,6 +303,70 @@ describe('forgetting a call’s events (erasure, retention)', () => {
       expect(await outboxOf(w, kept.callSid)).toEqual(['call.started', 'call.attributed']);
       const { rows } = await w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM deliveries');
       expect(rows[0].n).toBe(2);
+    } finally {
+      await w.testDb.drop();
+    }
+  });
+});
+
+describe('the sender and its lease', () => {
+  it('when a batch of slow receivers outlasts the lease, then no attempt is sent by two instances', async () => {
+    // Arrange: 50 due deliveries (25 calls, call.started and call.attributed each).
+    const w = await openWorld(createPgliteTestDatabase);
+    try {
+      for (let i = 0; i < 25; i += 1) await w.store.recordInbound(inbound(w));
+      await w.integrations.dispatcher.run();
+      const sentBy: string[] = [];
+      const target = new WebhookTarget(w.integrations.endpoints);
+      const other = new DeliverySender(w.integrations.deliveries, [target], async (r) => (sentBy.push(r.headers['Calltracking-Delivery']), { kind: 'response', statusCode: 200 }), w.clock);
+      // Every attempt takes a quarter of the timeout, one after the other (slow receivers, a slow database):
+      // the batch lasts far longer than any lease.
+      const slow = new DeliverySender(
+        w.integrations.deliveries,
+        [target],
+        async (r) => {
+          sentBy.push(r.headers['Calltracking-Delivery']);
+          w.clock.advance(ATTEMPT_TIMEOUT_MS / 4);
+          return { kind: 'response', statusCode: 200 };
+        },
+        w.clock,
+      );
+
+      // Act: one instance works through the batch; another runs while it does, and again after it.
+      let slowDone = false;
+      const slowRun = slow.run().finally(() => (slowDone = true));
+      while (!slowDone) await other.run();
+      await slowRun;
+      await other.run();
+
+      // Assert: each delivery was sent once, and all were delivered.
+      expect(sentBy.length).toBe(50);
+      expect(new Set(sentBy).size).toBe(50);
+      const { rows } = await w.db.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'");
+      expect(rows[0].n).toBe(50);
+    } finally {
+      await w.testDb.drop();
+    }
+  });
+});
+
+describe('restricted processing after dispatch', () => {
+  it('when the caller asks for restriction while a delivery of their call is waiting, then it is not sent', async () => {
+    // Arrange: the call's events are dispatched (deliveries pending), then the caller is restricted.
+    const w = await openWorld(createPgliteTestDatabase);
+    try {
+      const call = inbound(w);
+      await w.store.recordInbound(call);
+      await w.integrations.dispatcher.run();
+      await w.db.query('UPDATE calls SET restricted = true WHERE call_sid = $1', [call.callSid]);
+
+      // Act
+      await w.integrations.sender.run();
+
+      // Assert
+      expect(w.posted).toEqual([]);
+      const { rows } = await w.db.query<{ status: string }>('SELECT status FROM deliveries ORDER BY created_at');
+      expect(rows.map((r) => r.status)).toEqual(['skipped', 'skipped']);
     } finally {
       await w.testDb.drop();
     }

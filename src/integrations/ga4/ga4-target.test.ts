@@ -64,7 +64,7 @@ function runGa4TargetTests(createDatabase: () => Promise<TestDatabase>): void {
   const eventOf = (call: CallRecord, type: CallEvent['type'] = 'call.completed'): CallEvent => ({
     id: '1', type, callId: call.id, callSid: call.callSid, siteId: call.siteId as string, clientId: randomUUID(), occurredAt: call.endedAt as Date,
   });
-  const due = (targetId: string, body: string): DueDelivery => ({ id: randomUUID(), targetId, event: 'call.completed', body, attempt: 1 });
+  const due = (targetId: string, body: string): DueDelivery => ({ id: randomUUID(), targetId, event: 'call.completed', body, attempt: 1, visitRestricted: false });
 
   it('when a completed call credited to a visit with GA ids is planned, then one delivery for the site carries the event joined to that session', async () => {
     const siteId = await siteWithGa4({ eventName: 'generate_lead' });

@@ -40,6 +40,8 @@ export class Ga4Target implements DeliveryTarget {
   }
 
   async request(delivery: DueDelivery, now: Date): Promise<OutboundRequest | { skip: string }> {
+    // The event carries the visitor's GA ids: a visit restricted since it was planned lends the call nothing.
+    if (delivery.visitRestricted) return { skip: 'the visit is under restricted processing' };
     const destination = await findGa4Destination(this.db, delivery.targetId);
     if (!destination?.enabled) return { skip: 'GA4 disabled for this site' };
     // Retries can run past GA4's backdating window; an event it would drop is not worth sending.
