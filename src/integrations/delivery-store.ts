@@ -168,7 +168,12 @@ export class SqlDeliveryStore {
 
   /** Outbox rows (and with them their deliveries) dispatched before `before`: every delivery is settled by then. */
   async purgeDispatchedBefore(before: Date): Promise<number> {
-    const { rowCount } = await this.db.query('DELETE FROM call_outbox WHERE dispatched_at < $1', [before]);
+    // An event with a delivery still waiting (retried by hand late in its life) stays until it is sent or fails.
+    const { rowCount } = await this.db.query(
+      `DELETE FROM call_outbox o WHERE o.dispatched_at < $1
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id AND d.status = 'pending')`,
+      [before],
+    );
     return rowCount;
   }
 

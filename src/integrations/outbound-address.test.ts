@@ -20,7 +20,7 @@ describe('where webhooks may be sent', () => {
   });
 
   it('when an internal address is written another way (IPv4-mapped IPv6, decimal, hex, octal, trailing dot), then it is refused as well', () => {
-    for (const url of ['http://[::ffff:127.0.0.1]/x', 'http://[::ffff:7f00:1]/x', 'http://[0:0:0:0:0:ffff:a9fe:a9fe]/x', 'http://2130706433/x', 'http://0x7f000001/x', 'http://0177.0.0.1/x', 'http://127.1/x', 'http://[64:ff9b::a9fe:a9fe]/x', 'http://169.254.169.254./x']) {
+    for (const url of ['http://[::ffff:127.0.0.1]/x', 'http://[::ffff:7f00:1]/x', 'http://[0:0:0:0:0:ffff:a9fe:a9fe]/x', 'http://2130706433/x', 'http://0x7f000001/x', 'http://0177.0.0.1/x', 'http://127.1/x', 'http://[64:ff9b::a9fe:a9fe]/x', 'http://169.254.169.254./x', 'http://localhost./x', 'https://db.internal./x', 'https://printer.local./x']) {
       expect(`${url} ${webhookUrlProblem(url, false) === null}`).toBe(`${url} false`);
     }
   });

@@ -279,6 +279,39 @@ describeWithPostgres('the call outbox with several instances on Postgres', () =>
   });
 });
 
+describe('trimming old events (deliveries-trim)', () => {
+  it('when events were dispatched over 30 days ago, then they go with their deliveries, except one whose delivery is still waiting', async () => {
+    // Arrange: two calls' events, dispatched and sent; one delivery is then retried by hand (pending again).
+    const w = await openWorld(createPgliteTestDatabase);
+    try {
+      const old = inbound(w);
+      const retried = inbound(w);
+      await w.store.recordInbound(old);
+      await w.store.recordInbound(retried);
+      await w.integrations.dispatcher.run();
+      await w.integrations.sender.run();
+      await w.db.query(
+        `UPDATE deliveries SET status = 'pending', next_attempt_at = $2 WHERE outbox_id IN (SELECT id FROM call_outbox WHERE call_sid = $1)`,
+        [retried.callSid, at(31 * 86_400)],
+      );
+      w.clock.advance(31 * 86_400_000);
+
+      // Act
+      const trimmed = await w.integrations.purge();
+
+      // Assert
+      const left = await w.db.query<{ call_sid: string; deliveries: number }>(
+        'SELECT o.call_sid, (SELECT count(*)::int FROM deliveries d WHERE d.outbox_id = o.id) AS deliveries FROM call_outbox o ORDER BY o.id',
+      );
+      expect(trimmed).toBe(2);
+      expect(left.rows.map((r) => r.call_sid)).toEqual([retried.callSid, retried.callSid]);
+      expect(left.rows.every((r) => r.deliveries === 1)).toBe(true);
+    } finally {
+      await w.testDb.drop();
+    }
+  });
+});
+
 describe('forgetting a call’s events (erasure, retention)', () => {
   it('when a call is anonymised, then forgetCallEvents deletes its events and their deliveries, sent or not, and nothing else', async () => {
     // Arrange
