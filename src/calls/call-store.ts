@@ -371,10 +371,11 @@ export class SqlCallStore implements CallStore {
       if (fresh.rowCount === 0) return 'duplicate';
       const rank = statusRank(u.status);
       const final = rank === 3;
-      // The rank before this event, under the row's lock: the first final status is told apart from later ones.
-      const before = await tx.query<{ status_rank: number }>('SELECT status_rank FROM calls WHERE call_sid = $1 FOR UPDATE', [u.callSid]);
-      const { rows } = await tx.query<{ id: string; status_rank: number; inbound_recorded: boolean; ended_at: Date | null }>(
-        `INSERT INTO calls (call_sid, status, status_rank, started_at, duration_seconds, ended_at, answered_at, from_number, to_number, from_index)
+      // before_rank: the rank before this event, read under the row's lock in the same statement (one
+      // round trip on the webhook's path), so the first final status is told apart from later ones.
+      const { rows } = await tx.query<{ id: string; status_rank: number; inbound_recorded: boolean; ended_at: Date | null; before_rank: number | null }>(
+        `WITH before AS (SELECT status_rank FROM calls WHERE call_sid = $1 FOR UPDATE)
+         INSERT INTO calls (call_sid, status, status_rank, started_at, duration_seconds, ended_at, answered_at, from_number, to_number, from_index)
          VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN $4::timestamptz END, CASE WHEN $2 = 'in-progress' THEN $4::timestamptz END, $7, $8, $9)
          ON CONFLICT (call_sid) DO UPDATE SET
            status = CASE WHEN EXCLUDED.status_rank > calls.status_rank THEN EXCLUDED.status ELSE calls.status END,
@@ -383,11 +384,11 @@ export class SqlCallStore implements CallStore {
            ended_at = COALESCE(calls.ended_at, EXCLUDED.ended_at),
            answered_at = COALESCE(calls.answered_at, EXCLUDED.answered_at),
            updated_at = now()
-         RETURNING id, status_rank, inbound_recorded, ended_at`,
+         RETURNING id, status_rank, inbound_recorded, ended_at, (SELECT status_rank FROM before) AS before_rank`,
         [u.callSid, u.status, rank, u.at, u.durationSeconds ?? null, final, this.cipher.sealNullable(u.from), u.to ?? null, this.cipher.indexNullable('phone', u.from)],
       );
       const call = rows[0];
-      const wasFinal = (before.rows[0]?.status_rank ?? 0) === 3;
+      const wasFinal = (call.before_rank ?? 0) === 3;
       // A call whose voice webhook has not been recorded yet has no site: recordInbound tells of it then.
       if (call.status_rank === 3 && !wasFinal && call.inbound_recorded) await recordCallEvent(tx, 'call.completed', call.id, call.ended_at ?? u.at);
       return 'applied';

@@ -1,3 +1,4 @@
+import { integerFromEnv } from '../support/property-runs';
 /**
  * How hard the endpoint fuzzer pushes: a fixed seed and run count in CI, so a run is reproducible;
  * FUZZ_RUNS (requests per route on the embedded backends; the real backends get a quarter) and
@@ -19,12 +20,4 @@ export function fuzzParameters(defaults: { seed: number; embeddedRuns: number; r
     embeddedRuns: runs ?? defaults.embeddedRuns,
     realRuns: runs === undefined ? defaults.realRuns : Math.max(1, Math.ceil(runs / 4)),
   };
-}
-
-function integerFromEnv(name: string, min: number): number | undefined {
-  const raw = process.env[name]?.trim();
-  if (!raw) return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  return value;
 }

@@ -14,7 +14,8 @@ export function propertyParameters(defaults: { numRuns: number; seed: number }):
   };
 }
 
-function integerFromEnv(name: string, min: number): number | undefined {
+/** An integer setting from the environment (a longer hunt, a seed to replay); unset = undefined. */
+export function integerFromEnv(name: string, min: number): number | undefined {
   const raw = process.env[name]?.trim();
   if (!raw) return undefined;
   const value = Number(raw);
